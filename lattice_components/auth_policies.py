@@ -1,0 +1,86 @@
+"""Auth policy documents, as pure functions of who may call what.
+
+Lattice evaluates two policies on every request to an AWS_IAM service: the service network's and the
+service's. Both must allow. The network policy is the coarse gate (which accounts may send traffic through the
+network at all); the service policy names the callers, conditioned on the network the request travels through,
+as the walkthrough does, so a caller that reaches the service through another network is refused.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+POLICY_VERSION = "2012-10-17"
+INVOKE = "vpc-lattice-svcs:Invoke"
+NETWORK_ARN_KEY = "vpc-lattice-svcs:ServiceNetworkArn"
+ORG_ID_KEY = "aws:PrincipalOrgID"
+
+
+def _principal_arn(principal: str) -> str:
+    """Account IDs become the account's root ARN, the form IAM stores them in."""
+    return f"arn:aws:iam::{principal}:root" if principal.isdigit() else principal
+
+
+def service_auth_policy(
+    principals: Iterable[str],
+    organization_ids: Iterable[str],
+    service_network_arn: Any,
+) -> dict[str, Any]:
+    """The service's auth policy: the listed principals and organizations may invoke it through the network.
+
+    `service_network_arn` may be a `pulumi.Output`; pass the result to `pulumi.Output.json_dumps`.
+    """
+    principals = sorted({_principal_arn(p) for p in principals})
+    organization_ids = sorted(set(organization_ids))
+    statements: list[dict[str, Any]] = []
+    if principals:
+        statements.append({
+            "Sid": "AllowDeclaredCallers",
+            "Effect": "Allow",
+            "Principal": {"AWS": principals},
+            "Action": INVOKE,
+            "Resource": "*",
+            "Condition": {"StringEquals": {NETWORK_ARN_KEY: service_network_arn}},
+        })
+    if organization_ids:
+        statements.append({
+            "Sid": "AllowDeclaredOrganizations",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": INVOKE,
+            "Resource": "*",
+            "Condition": {"StringEquals": {ORG_ID_KEY: organization_ids, NETWORK_ARN_KEY: service_network_arn}},
+        })
+    if not statements:
+        raise ValueError("an auth policy needs at least one principal or organization; without one every request is denied")
+    return {"Version": POLICY_VERSION, "Statement": statements}
+
+
+def network_auth_policy(account_ids: Iterable[str], organization_id: str | None) -> dict[str, Any]:
+    """The network's auth policy: principals of the member accounts (and the organization) may use it.
+
+    Listing accounts rather than `*` keeps an account that was shared the network by mistake, or that left the
+    registry, from sending traffic before any service policy is consulted.
+    """
+    account_ids = sorted(set(account_ids))
+    statements: list[dict[str, Any]] = []
+    if account_ids:
+        statements.append({
+            "Sid": "AllowMemberAccounts",
+            "Effect": "Allow",
+            "Principal": {"AWS": [_principal_arn(account) for account in account_ids]},
+            "Action": INVOKE,
+            "Resource": "*",
+        })
+    if organization_id:
+        statements.append({
+            "Sid": "AllowOrganization",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": INVOKE,
+            "Resource": "*",
+            "Condition": {"StringEquals": {ORG_ID_KEY: organization_id}},
+        })
+    if not statements:
+        raise ValueError("a network auth policy needs at least one account or the organization")
+    return {"Version": POLICY_VERSION, "Statement": statements}

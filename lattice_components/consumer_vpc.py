@@ -1,0 +1,96 @@
+"""`ConsumerVpcAttachment`: lets the workloads of one VPC call the services of a service network."""
+
+from __future__ import annotations
+
+from typing import NotRequired, TypedDict
+
+import pulumi
+import pulumi_aws as aws
+
+from .config import ConsumerVpcSpec
+from .validation import validate_args
+
+TYPE_TOKEN = "lattice:index:ConsumerVpcAttachment"
+
+
+class ConsumerSecurityGroupArgs(TypedDict):
+    """The security group `ConsumerVpcAttachment` creates for the association."""
+
+    client_cidrs: list[str]
+    """CIDRs of the clients in the VPC (usually the VPC's CIDR)."""
+    ports: NotRequired[list[int]]
+    """Listener ports the clients call (default [443])."""
+
+
+class ConsumerVpcAttachmentArgs(TypedDict):
+    """Arguments of `ConsumerVpcAttachment`."""
+
+    vpc_id: str
+    """The consumer VPC (`vpc-...`). A VPC can be associated with one service network only."""
+    service_network_arn: pulumi.Input[str]
+    """ARN of the service network (the ARN, so the association works from another account)."""
+    security_group_ids: NotRequired[list[str]]
+    """Existing security groups for the association (together with a created one, at most the API's 5)."""
+    create_security_group: NotRequired[ConsumerSecurityGroupArgs]
+    """Create a security group that admits the clients on the listener ports and lets them reach Lattice's
+    managed prefix list."""
+    private_dns_enabled: NotRequired[bool]
+    """Create-only: changing it replaces the association."""
+    region: NotRequired[str]
+    """The network's region; needed with `create_security_group` to find the Lattice prefix list."""
+    tags: NotRequired[dict[str, str]]
+    """Tags on every resource the component creates."""
+
+
+class ConsumerVpcAttachment(pulumi.ComponentResource):
+    """Associates a consumer VPC with the service network, with 0-5 security groups that decide which clients in
+    the VPC may send traffic to it. IAM auth policies add the second layer on top."""
+
+    association_id: pulumi.Output[str]
+    """The ID of the service-network VPC association."""
+    security_group_ids: pulumi.Output[list[str]]
+    """Every security group on the association, the created one included."""
+
+    def __init__(self, name: str, args: ConsumerVpcAttachmentArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        spec = validate_args(ConsumerVpcSpec, dict(args), TYPE_TOKEN, name)
+        child = pulumi.ResourceOptions(parent=self)
+        group_ids: list[pulumi.Input[str]] = list(spec.security_group_ids)
+
+        if spec.create_security_group is not None:
+            wanted = spec.create_security_group
+            # Lattice reaches services through link-local addresses published as an AWS-managed prefix list;
+            # egress to it is what lets a client's traffic leave for the network.
+            prefix_list = aws.ec2.get_managed_prefix_list_output(
+                name=f"com.amazonaws.{spec.region}.vpc-lattice", opts=pulumi.InvokeOutputOptions(parent=self)
+            )
+            ports = sorted(set(wanted.ports))
+            group = aws.ec2.SecurityGroup(
+                f"{name}-lattice-clients",
+                vpc_id=spec.vpc_id,
+                description=f"Clients in {spec.vpc_id} may call VPC Lattice services",
+                ingress=[
+                    {"protocol": "tcp", "from_port": port, "to_port": port, "cidr_blocks": list(wanted.client_cidrs)}
+                    for port in ports
+                ],
+                egress=[
+                    {"protocol": "tcp", "from_port": port, "to_port": port, "prefix_list_ids": [prefix_list.id]}
+                    for port in ports
+                ],
+                tags=dict(spec.tags),
+                opts=child,
+            )
+            group_ids.append(group.id)
+
+        association = aws.vpclattice.ServiceNetworkVpcAssociation(
+            f"{name}-association",
+            vpc_identifier=spec.vpc_id,
+            service_network_identifier=spec.service_network_arn,
+            security_group_ids=group_ids or None,
+            private_dns_enabled=spec.private_dns_enabled,
+            tags=dict(spec.tags),
+            opts=child,
+        )
+        self.association_id = association.id
+        self.security_group_ids = pulumi.Output.all(*group_ids)
+        self.register_outputs({"association_id": self.association_id, "security_group_ids": self.security_group_ids})

@@ -1,0 +1,298 @@
+"""Run this repository's Pulumi programs offline, under the Pulumi SDK's own mock monitor.
+
+The Pulumi CLI, its language host and the AWS provider are Go binaries that cannot be installed everywhere
+(CI forks, laptops without credentials, this project's test machines). The SDK's mock monitor is the seam the
+SDK offers for that: the program runs unchanged, every resource registration reaches `LatticeMocks`, which
+answers with the IDs and ARNs AWS would compute. `RecordingMonitor` also keeps what the engine would see of
+each registration (parent, provider, dependencies, `protect`), which the plan report, the policy pack and the
+deploy-path benchmark need.
+
+Used by the tests and by `lattice plan`; nothing here is imported by the programs themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pulumi
+import yaml
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime.settings import set_root_resource
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+NETWORK_PROJECT = "lattice-network"
+ACCOUNT_PROJECT = "lattice-account"
+ACCOUNT_STACKS_DIR = "stacks"
+
+
+@dataclass
+class RegisteredResource:
+    """One resource registration, as the engine would receive it."""
+
+    type: str
+    name: str
+    urn: str
+    inputs: dict[str, Any]
+    custom: bool
+    parent: str = ""
+    provider: str = ""
+    dependencies: list[str] = field(default_factory=list)
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    protect: bool = False
+    id: str = ""
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ProgramRun:
+    """What one stack's program registered and exported."""
+
+    project: str
+    stack: str
+    resources: list[RegisteredResource]
+    outputs: dict[str, Any]
+
+    def of_type(self, type_token: str) -> list[RegisteredResource]:
+        return [resource for resource in self.resources if resource.type == type_token]
+
+    def named(self, name: str) -> RegisteredResource:
+        matches = [resource for resource in self.resources if resource.name == name]
+        if len(matches) != 1:
+            raise KeyError(f"{len(matches)} resources named {name!r} in {self.project}/{self.stack}")
+        return matches[0]
+
+
+def _fake_id(prefix: str, name: str) -> str:
+    """A deterministic ID in the API's format (`svc-` + 17 lowercase hex characters), stable across runs."""
+    return prefix + hashlib.sha256(name.encode()).hexdigest()[:17]
+
+
+class LatticeMocks(pulumi.runtime.Mocks):
+    """Answers registrations with the IDs and computed outputs AWS would return, in one account and region.
+
+    `stack_outputs` feeds `pulumi.StackReference`: it maps a referenced stack name to its outputs; a name not in
+    it fails the run, as a reference to a stack that does not exist fails `pulumi up`.
+    """
+
+    def __init__(self, account_id: str, region: str, stack_outputs: dict[str, dict[str, Any]] | None = None):
+        self.account_id = account_id
+        self.region = region
+        self.stack_outputs = stack_outputs or {}
+
+    def _arn(self, kind: str, resource_id: str) -> str:
+        return f"arn:aws:vpc-lattice:{self.region}:{self.account_id}:{kind}/{resource_id}"
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        state = dict(args.inputs)
+        kind = args.typ
+        if kind == "pulumi:pulumi:StackReference":
+            if args.name not in self.stack_outputs:
+                raise KeyError(f"stack {args.name!r} does not exist (known: {sorted(self.stack_outputs)})")
+            return args.name, {"name": args.name, "outputs": self.stack_outputs[args.name], "secretOutputNames": []}
+        if kind.startswith("pulumi:providers:"):
+            return _fake_id("provider-", args.name), state
+        prefixes = {
+            "aws:vpclattice/serviceNetwork:ServiceNetwork": ("sn-", "servicenetwork"),
+            "aws:vpclattice/service:Service": ("svc-", "service"),
+            "aws:vpclattice/targetGroup:TargetGroup": ("tg-", "targetgroup"),
+            "aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation": ("snva-", "servicenetworkvpcassociation"),
+            "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation": ("snsa-", "servicenetworkserviceassociation"),
+            "aws:vpclattice/accessLogSubscription:AccessLogSubscription": ("als-", "accesslogsubscription"),
+        }
+        if kind in prefixes:
+            prefix, arn_kind = prefixes[kind]
+            resource_id = _fake_id(prefix, args.name)
+            state.update(id=resource_id, arn=self._arn(arn_kind, resource_id))
+            if kind == "aws:vpclattice/service:Service":
+                state["dnsEntries"] = [{
+                    "domainName": f"{args.inputs.get('name', args.name)}-{resource_id[4:]}.7d67968.vpc-lattice-svcs.{self.region}.on.aws",
+                    "hostedZoneId": "Z0123456789ABCDEFGHIJ",
+                }]
+            return resource_id, state
+        if kind == "aws:vpclattice/listener:Listener":
+            listener_id = _fake_id("listener-", args.name)
+            state.update(listenerId=listener_id, arn=self._arn("service/svc-x/listener", listener_id))
+            return listener_id, state
+        if kind == "aws:vpclattice/listenerRule:ListenerRule":
+            rule_id = _fake_id("rule-", args.name)
+            state.update(ruleId=rule_id, arn=self._arn("service/svc-x/listener/listener-x/rule", rule_id))
+            return rule_id, state
+        if kind == "aws:ram/resourceShare:ResourceShare":
+            share_arn = f"arn:aws:ram:{self.region}:{self.account_id}:resource-share/{_fake_id('', args.name)}"
+            state.update(arn=share_arn)
+            return share_arn, state
+        if kind == "aws:ram/resourceShareAccepter:ResourceShareAccepter":
+            state.update(shareId=_fake_id("rs-", args.name), status="ACTIVE")
+            return _fake_id("rsa-", args.name), state
+        if kind == "aws:ec2/securityGroup:SecurityGroup":
+            group_id = _fake_id("sg-", args.name)
+            state.update(arn=f"arn:aws:ec2:{self.region}:{self.account_id}:security-group/{group_id}")
+            return group_id, state
+        if kind == "aws:cloudwatch/logGroup:LogGroup":
+            state.update(arn=f"arn:aws:logs:{self.region}:{self.account_id}:log-group:{args.inputs.get('name', args.name)}")
+            return args.inputs.get("name", args.name), state
+        return _fake_id("", args.name), state
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+        if args.token == "aws:ec2/getManagedPrefixList:getManagedPrefixList":
+            return {"id": _fake_id("pl-", str(args.args.get("name"))), "name": args.args.get("name"), "entries": []}
+        if args.token == "aws:index/getRegion:getRegion":
+            return {"name": self.region, "region": self.region, "id": self.region}
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {"accountId": self.account_id, "arn": f"arn:aws:iam::{self.account_id}:root", "userId": "offline"}
+        raise NotImplementedError(f"no offline answer for invoke {args.token}")
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """The SDK's mock monitor, keeping the parts of each registration that `Mocks` does not receive."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks):
+        super().__init__(mocks)
+        self.registrations: list[RegisteredResource] = []
+
+    def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            registration = self.resources[response.urn]
+            from pulumi.runtime import rpc
+
+            self.registrations.append(RegisteredResource(
+                type=request.type,
+                name=request.name,
+                urn=response.urn,
+                inputs=rpc.deserialize_properties(request.object),
+                custom=request.custom,
+                parent=request.parent,
+                provider=request.provider,
+                dependencies=list(request.dependencies),
+                property_dependencies={key: list(value.urns) for key, value in request.propertyDependencies.items()},
+                protect=bool(request.protect),
+                id=registration.id or "",
+                state=dict(registration.state or {}),
+            ))
+        return response
+
+
+def _plain(value: Any) -> Any:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def run_program(
+    program: Callable[[], Any],
+    *,
+    project: str,
+    stack: str,
+    config: dict[str, Any],
+    account_id: str,
+    region: str,
+    stack_outputs: dict[str, dict[str, Any]] | None = None,
+    preview: bool = False,
+) -> ProgramRun:
+    """Run one stack's program under the mock monitor and return what it registered and exported.
+
+    `config` maps full keys (`lattice:services`, `aws:region`) to values as a stack file holds them. Errors the
+    program raises (a `ConfigError` for bad config) propagate unchanged.
+    """
+    mocks = LatticeMocks(account_id, region, stack_outputs)
+    monitor = RecordingMonitor(mocks)
+    set_root_resource(None)  # every run is a fresh stack, as every `pulumi up` is
+    pulumi.runtime.set_all_config({key: _plain(value) for key, value in config.items()})
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=monitor)
+    root = pulumi.runtime.get_root_resource()
+    exported: dict[str, Any] = {}
+
+    async def drive() -> None:
+        result = program()
+        if inspect.isawaitable(result):
+            await result
+        exported.update(await pulumi.Output.from_input(dict(root.outputs)).future() or {})
+
+    pulumi.runtime.test(drive)()
+    return ProgramRun(project=project, stack=stack, resources=list(monitor.registrations), outputs=exported)
+
+
+def load_stack_file(path: Path) -> dict[str, Any]:
+    """The `config:` map of a `Pulumi.<stack>.yaml` file."""
+    document = yaml.safe_load(path.read_text()) or {}
+    return dict(document.get("config") or {})
+
+
+def network_stack_file(env: str, root: Path = REPO_ROOT) -> Path:
+    return root / f"Pulumi.{env}.yaml"
+
+
+def account_stack_files(env: str, root: Path = REPO_ROOT) -> list[Path]:
+    """Every account stack of an environment: `stacks/Pulumi.<account>-<env>.yaml`, sorted."""
+    return sorted((root / ACCOUNT_STACKS_DIR).glob(f"Pulumi.*-{env}.yaml"))
+
+
+def run_network_stack(env: str, root: Path = REPO_ROOT, config: dict[str, Any] | None = None) -> ProgramRun:
+    """The shared-network stack `env`, as `pulumi up -s <env>` at the repository root runs it."""
+    from .programs import network
+
+    config = config if config is not None else load_stack_file(network_stack_file(env, root))
+    accounts = config.get("lattice:accounts") or {}
+    owner = accounts.get(config.get("lattice:networkAccount"), {}) if isinstance(accounts, dict) else {}
+    return run_program(
+        network.main,
+        project=NETWORK_PROJECT,
+        stack=env,
+        config=config,
+        account_id=str(owner.get("id", "000000000000")) if isinstance(owner, dict) else "000000000000",
+        region=str(config.get("aws:region", "us-east-1")),
+    )
+
+
+def run_account_stack(
+    stack: str,
+    network_outputs: dict[str, Any],
+    network_stack_name: str,
+    root: Path = REPO_ROOT,
+    config: dict[str, Any] | None = None,
+) -> ProgramRun:
+    """One account stack, its StackReference answered with the network stack's exports."""
+    from .programs import account
+
+    config = config if config is not None else load_stack_file(root / ACCOUNT_STACKS_DIR / f"Pulumi.{stack}.yaml")
+    entry = (network_outputs.get("accounts") or {}).get(config.get("lattice:account"), {})
+    return run_program(
+        account.main,
+        project=ACCOUNT_PROJECT,
+        stack=stack,
+        config=config,
+        account_id=str(entry.get("id", "000000000000")),
+        region=str(network_outputs.get("region", "us-east-1")),
+        stack_outputs={network_stack_name: network_outputs},
+    )
+
+
+@dataclass
+class EnvironmentRun:
+    """The network stack and every account stack of one environment."""
+
+    env: str
+    network: ProgramRun
+    accounts: list[ProgramRun]
+
+    @property
+    def runs(self) -> list[ProgramRun]:
+        return [self.network, *self.accounts]
+
+
+def run_environment(env: str, root: Path = REPO_ROOT) -> EnvironmentRun:
+    """Run the network stack of `env`, then each account stack fed its real exports, in deploy order."""
+    from .programs.account import default_network_stack
+
+    network = run_network_stack(env, root)
+    accounts = []
+    for path in account_stack_files(env, root):
+        stack = path.name[len("Pulumi."):-len(".yaml")]
+        config = load_stack_file(path)
+        reference = config.get("lattice:networkStack") or default_network_stack(stack)
+        accounts.append(run_account_stack(stack, network.outputs, reference, root, config))
+    return EnvironmentRun(env=env, network=network, accounts=accounts)

@@ -1,0 +1,109 @@
+"""A per-account stack: the services and consumer VPCs one account contributes to the shared network.
+
+Each account runs its own stack (`cd stacks && pulumi up -s orders-dev`) with its own credentials, so a
+mistake in one account's config cannot touch another's resources. The program is asynchronous because it
+reads the network stack's outputs as plain values first: whether the account must accept the RAM share and
+which role to assume are decisions, and a decision taken inside `apply` would hide resources from preview.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from ..config import AccountStackConfig, read_stack_config
+from ..consumer_vpc import ConsumerVpcAttachment
+from ..errors import ConfigError
+from ..lattice_service import LatticeService
+from ..share_accepter import ShareAccepter
+
+NETWORK_OUTPUTS = ("serviceNetworkArn", "serviceNetworkName", "shareArn", "region", "accounts")
+"""The network stack outputs this program reads (see `network.exports`)."""
+
+
+def default_network_stack(stack: str) -> str:
+    """`organization/lattice-network/<env>`, where env is what follows the last `-` of this stack's name
+    (`orders-dev` -> `dev`). `organization` is the org name on self-managed backends; set
+    `lattice:networkStack` for Pulumi Cloud (`<your-org>/lattice-network/dev`)."""
+    return f"organization/lattice-network/{stack.rsplit('-', 1)[-1]}"
+
+
+def read_config(stack: str) -> tuple[AccountStackConfig, str]:
+    source = f"stacks/Pulumi.{stack}.yaml"
+    parsed = read_stack_config(AccountStackConfig, source, defaults={"networkStack": default_network_stack(stack)})
+    return parsed, source
+
+
+def check_against_network(config: AccountStackConfig, network: dict[str, Any], source: str) -> dict[str, Any]:
+    """The account's entry in the network's registry, or a ConfigError naming the key."""
+    accounts = network.get("accounts") or {}
+    if config.account not in accounts:
+        raise ConfigError(
+            [f"lattice:account: {config.account!r} is not in the network stack's accounts {sorted(accounts)} "
+             f"({config.network_stack}); add it to lattice:accounts there first"],
+            source,
+        )
+    return accounts[config.account]
+
+
+def account_provider(stack: str, config: AccountStackConfig, account: dict[str, Any], region: str) -> aws.Provider:
+    """The provider every resource of this stack uses: the account's region, the deploy role when one is named,
+    and `allowed_account_ids` so credentials for the wrong account fail before anything changes."""
+    assume_roles = (
+        # The typed args class, not a dict: provider config travels as JSON and must carry the provider's own
+        # camelCase names (roleArn), which a plain snake_case dict would not get.
+        [aws.ProviderAssumeRoleArgs(
+            role_arn=f"arn:aws:iam::{account['id']}:role/{config.deploy_role_name}", session_name=f"lattice-{stack}"
+        )]
+        if config.deploy_role_name
+        else None
+    )
+    return aws.Provider(
+        f"{config.account}-account", region=region, assume_roles=assume_roles, allowed_account_ids=[account["id"]]
+    )
+
+
+async def main() -> None:
+    stack = pulumi.get_stack()
+    config, source = read_config(stack)
+
+    reference = pulumi.StackReference(config.network_stack)
+    network = {name: (await reference.get_output_details(name)).value for name in NETWORK_OUTPUTS}
+    missing = [name for name in NETWORK_OUTPUTS if name != "shareArn" and network[name] in (None, "")]
+    if missing:
+        raise ConfigError([f"lattice:networkStack: {config.network_stack} has no outputs {missing}; run `pulumi up` there first"], source)
+    account = check_against_network(config, network, source)
+    provider = account_provider(stack, config, account, network["region"])
+    in_account = pulumi.ResourceOptions(providers={"aws": provider})
+
+    joined: list[pulumi.Resource] = []
+    if not account["inOrganization"]:
+        if not network["shareArn"]:
+            raise ConfigError([f"lattice:account: {config.account!r} is outside the organization but the network has no RAM share"], source)
+        joined.append(ShareAccepter(f"{config.account}-share", {"share_arn": network["shareArn"]}, opts=in_account))
+    # Outside the organization nothing in the network is visible until the share is accepted.
+    after_share = pulumi.ResourceOptions.merge(in_account, pulumi.ResourceOptions(depends_on=joined))
+
+    services = {}
+    for service_name, service in config.services.items():
+        services[service_name] = LatticeService(
+            service_name,
+            {"name": service_name, "service_network_arn": network["serviceNetworkArn"], **service.to_args()},
+            opts=after_share,
+        )
+    consumers = {}
+    for consumer_name, consumer in config.consumers.items():
+        consumers[consumer_name] = ConsumerVpcAttachment(
+            consumer_name,
+            {"service_network_arn": network["serviceNetworkArn"], "region": network["region"], **consumer.to_args()},
+            opts=after_share,
+        )
+
+    pulumi.export("account", config.account)
+    pulumi.export("serviceNetworkArn", network["serviceNetworkArn"])
+    pulumi.export("services", {
+        name: {"arn": service.service_arn, "dnsName": service.dns_name} for name, service in services.items()
+    })
+    pulumi.export("consumers", {name: consumer.association_id for name, consumer in consumers.items()})

@@ -1,0 +1,33 @@
+"""`ShareAccepter`: accepts the network's RAM share in an account outside the organization."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+import pulumi
+import pulumi_aws as aws
+
+TYPE_TOKEN = "lattice:index:ShareAccepter"
+
+
+class ShareAccepterArgs(TypedDict):
+    """Arguments of `ShareAccepter`."""
+
+    share_arn: pulumi.Input[str]
+    """The ARN of the RAM share to accept (the network stack's `shareArn` output)."""
+
+
+class ShareAccepter(pulumi.ComponentResource):
+    """Accepts a RAM share invitation. Accounts inside the organization need none: RAM shares with them directly
+    when sharing with AWS Organizations is enabled; accounts outside it see nothing until they accept."""
+
+    share_id: pulumi.Output[str]
+    """The ID of the accepted share."""
+
+    def __init__(self, name: str, args: ShareAccepterArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        accepter = aws.ram.ResourceShareAccepter(
+            f"{name}-accepter", share_arn=args["share_arn"], opts=pulumi.ResourceOptions(parent=self)
+        )
+        self.share_id = accepter.share_id
+        self.register_outputs({"share_id": self.share_id})
