@@ -212,7 +212,12 @@ def run_program(
             await result
         exported.update(await pulumi.Output.from_input(dict(root.outputs)).future() or {})
 
-    pulumi.runtime.test(drive)()
+    try:
+        pulumi.runtime.test(drive)()
+    except Exception as error:
+        # Kept on the error so a test can prove that bad config stopped the program before any registration.
+        error.registrations = list(monitor.registrations)  # type: ignore[attr-defined]
+        raise
     return ProgramRun(project=project, stack=stack, resources=list(monitor.registrations), outputs=exported)
 
 
