@@ -56,7 +56,8 @@ def test_associating_vpc_b_from_another_account_requires_the_share_first(environ
     assert accepter.inputs["shareArn"] == environment.network.outputs["shareArn"]
     [association] = mobile.of_type(VPC_ASSOCIATION)
     assert association.inputs["vpcIdentifier"] == "vpc-mobileb2"
-    assert association.inputs["securityGroupIds"] == ["sg-abcdef0123456789a"]
+    [created] = mobile.of_type("aws:ec2/securityGroup:SecurityGroup")
+    assert association.inputs["securityGroupIds"] == ["sg-abcdef0123456789a", created.id]
     # The attachment waits for the acceptance: outside the organization nothing is visible before it.
     [attachment] = mobile.of_type("lattice:index:ConsumerVpcAttachment")
     assert accepter.urn in attachment.dependencies

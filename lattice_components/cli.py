@@ -1,0 +1,96 @@
+"""The `lattice` command: offline plan, topology graph and access matrix, and signed smoke-test requests."""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+
+import typer
+from rich.console import Console
+
+from .errors import ConfigError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+EXIT_CLEAN, EXIT_POLICY, EXIT_CONFIG = 0, 1, 2
+
+
+class Format(str, enum.Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+def _fail_on_config(error: ConfigError) -> None:
+    Console(stderr=True).print(f"[bold red]error:[/] {error}", markup=True, highlight=False)
+    raise typer.Exit(EXIT_CONFIG)
+
+
+@app.command()
+def plan(
+    env: str = typer.Argument(..., help="Environment: the network stack Pulumi.<env>.yaml and stacks/Pulumi.*-<env>.yaml"),
+    format: Format = typer.Option(Format.text, "--format", "-f", help="text (terminal), markdown (PR comment) or json"),
+) -> None:
+    """Run the network stack and every account stack of ENV offline, then the policy pack over them.
+
+    Exit codes: 0 clean, 1 a mandatory policy violation, 2 invalid config.
+    """
+    from . import plan as planning
+
+    try:
+        report = planning.build(env)
+    except ConfigError as error:
+        _fail_on_config(error)
+    if format is Format.markdown:
+        sys.stdout.write(planning.to_markdown(report))
+    elif format is Format.json:
+        sys.stdout.write(json.dumps(planning.to_json(report), indent=2, default=str) + "\n")
+    else:
+        planning.render_text(report, Console())
+    raise typer.Exit(EXIT_POLICY if report.mandatory else EXIT_CLEAN)
+
+
+@app.command()
+def graph(env: str = typer.Argument(..., help="Environment name")) -> None:
+    """Print the topology of ENV as a Mermaid graph (accounts, VPCs, network, services, who may call whom)."""
+    from . import offline, topology
+
+    try:
+        sys.stdout.write(topology.mermaid(offline.run_environment(env)))
+    except ConfigError as error:
+        _fail_on_config(error)
+
+
+@app.command()
+def access(
+    env: str = typer.Argument(..., help="Environment name"),
+    format: Format = typer.Option(Format.text, "--format", "-f"),
+) -> None:
+    """For every caller and service of ENV: allowed or denied, and why, from the generated policies."""
+    from . import offline, plan as planning, topology
+
+    try:
+        rows = topology.access_rows(offline.run_environment(env))
+    except ConfigError as error:
+        _fail_on_config(error)
+    if format is Format.json:
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    report = planning.PlanReport(env=env, runs=[], access=rows)
+    if format is Format.markdown:
+        section = planning.to_markdown(report)
+        sys.stdout.write(section[section.index("### Access matrix"):section.index("### Policy findings")])
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Access matrix: {env}")
+    for column in ("caller", "from VPC", "service", "decision", "why"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(row["caller"], row["vpc"], row["service"],
+                      "[green]allowed[/]" if row["allowed"] else "[red]denied[/]", "; ".join(planning._decisive(row["reasons"], row["allowed"])))
+    Console().print(table)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

@@ -1,0 +1,198 @@
+"""The deployed topology of an environment, read from what the stacks registered (not from their config).
+
+Feeds two views: the Mermaid diagram (`lattice graph`) and the access matrix (`lattice access`), which the
+evaluator in `access.py` computes from the generated auth policies, VPC associations and security groups.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from . import access, offline
+
+SN = "aws:vpclattice/serviceNetwork:ServiceNetwork"
+SERVICE = "aws:vpclattice/service:Service"
+AUTH_POLICY = "aws:vpclattice/authPolicy:AuthPolicy"
+LISTENER = "aws:vpclattice/listener:Listener"
+VPC_ASSOCIATION = "aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation"
+SERVICE_ASSOCIATION = "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation"
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+
+
+@dataclass(frozen=True)
+class ConsumerVpc:
+    account: str
+    account_id: str
+    vpc_id: str
+    client_ip: str | None
+
+
+def _resources(env_run: offline.EnvironmentRun, type_token: str) -> list[tuple[offline.ProgramRun, offline.RegisteredResource]]:
+    return [(run, r) for run in env_run.runs for r in run.of_type(type_token)]
+
+
+def _account_of(run: offline.ProgramRun, env_run: offline.EnvironmentRun) -> tuple[str, str]:
+    accounts = env_run.network.outputs.get("accounts", {})
+    name = run.outputs.get("account") or env_run.network.outputs.get("networkAccount", "")
+    return name, accounts.get(name, {}).get("id", "")
+
+
+def _policies_by_target(env_run: offline.EnvironmentRun) -> dict[str, str]:
+    return {r.inputs["resourceIdentifier"]: r.inputs["policy"] for _, r in _resources(env_run, AUTH_POLICY)}
+
+
+def consumer_vpcs(env_run: offline.EnvironmentRun) -> list[ConsumerVpc]:
+    """Every associated VPC with its owner account; a representative client address inside the range the
+    association's created security group admits (where the workloads are), so CIDR rules can be evaluated."""
+    groups = {r.id: r for _, r in _resources(env_run, SECURITY_GROUP)}
+    found = []
+    for run, association in _resources(env_run, VPC_ASSOCIATION):
+        name, account_id = _account_of(run, env_run)
+        client_ip = None
+        for group_id in association.inputs.get("securityGroupIds") or []:
+            for rule in (groups[group_id].inputs.get("ingress") or []) if group_id in groups else []:
+                for cidr in rule.get("cidrBlocks") or []:
+                    client_ip = client_ip or str(next(ipaddress.ip_network(cidr, strict=False).hosts()))
+        found.append(ConsumerVpc(name, account_id, association.inputs["vpcIdentifier"], client_ip))
+    return found
+
+
+def build(env_run: offline.EnvironmentRun) -> access.Topology:
+    policies = _policies_by_target(env_run)
+    services_by_id = {r.id: r for _, r in _resources(env_run, SERVICE)}
+    listeners: dict[str, list[access.Listener]] = {}
+    for _, listener in _resources(env_run, LISTENER):
+        listeners.setdefault(listener.inputs["serviceIdentifier"], []).append(
+            access.Listener(port=int(listener.inputs["port"]), protocol=listener.inputs["protocol"])
+        )
+    services = [
+        access.Service(
+            arn=r.state["arn"], auth_type=r.inputs.get("authType", "NONE"), auth_policy=policies.get(r.state["arn"]),
+            listeners=tuple(listeners.get(r.id, [])), name=r.inputs.get("name"),
+        )
+        for r in services_by_id.values()
+    ]
+    networks = []
+    for _, network in _resources(env_run, SN):
+        identifiers = {network.id, network.state["arn"]}
+        networks.append(access.ServiceNetwork(
+            arn=network.state["arn"],
+            auth_type=network.inputs.get("authType", "NONE"),
+            auth_policy=policies.get(network.state["arn"]),
+            vpc_associations={
+                a.inputs["vpcIdentifier"]: tuple(a.inputs.get("securityGroupIds") or [])
+                for _, a in _resources(env_run, VPC_ASSOCIATION) if a.inputs["serviceNetworkIdentifier"] in identifiers
+            },
+            service_arns=frozenset(
+                services_by_id[a.inputs["serviceIdentifier"]].state["arn"]
+                for _, a in _resources(env_run, SERVICE_ASSOCIATION)
+                if a.inputs["serviceNetworkIdentifier"] in identifiers and a.inputs["serviceIdentifier"] in services_by_id
+            ),
+        ))
+    security_groups = {r.id: list(r.inputs.get("ingress") or []) for _, r in _resources(env_run, SECURITY_GROUP)}
+    return access.Topology(networks=networks, services=services, security_groups=security_groups)
+
+
+def _declared_principals(topology: access.Topology) -> list[str]:
+    principals: list[str] = []
+    for service in topology.services:
+        if not service.auth_policy:
+            continue
+        for statement in json.loads(service.auth_policy)["Statement"]:
+            aws = (statement.get("Principal") or {}).get("AWS", []) if isinstance(statement.get("Principal"), dict) else []
+            principals += [aws] if isinstance(aws, str) else aws
+    return sorted({p for p in principals if ":role/" in p or ":user/" in p})
+
+
+def callers(env_run: offline.EnvironmentRun, topology: access.Topology) -> list[access.Caller]:
+    """Every principal an auth policy names, from each VPC its account owns (or from nowhere, when its account
+    has no associated VPC), plus an undeclared role in each consumer VPC: the caller nobody asked for."""
+    accounts = env_run.network.outputs.get("accounts", {})
+    in_org = {a["id"]: a.get("inOrganization", True) for a in accounts.values()}
+    organization = _organization_id(env_run)
+    vpcs = consumer_vpcs(env_run)
+    found: list[access.Caller] = []
+    for principal in _declared_principals(topology):
+        account_id = principal.split(":")[4]
+        owned = [vpc for vpc in vpcs if vpc.account_id == account_id] or [ConsumerVpc("", account_id, "(no VPC)", None)]
+        for vpc in owned:
+            found.append(access.Caller(
+                principal_arn=principal, vpc_id=vpc.vpc_id, source_ip=vpc.client_ip,
+                org_id=organization if in_org.get(account_id, False) else None,
+                name=f"{principal.rsplit('/', 1)[-1]} ({vpc.vpc_id})",
+            ))
+    for vpc in vpcs:
+        principal = f"arn:aws:iam::{vpc.account_id}:role/UndeclaredRole"
+        found.append(access.Caller(
+            principal_arn=principal, vpc_id=vpc.vpc_id, source_ip=vpc.client_ip,
+            org_id=organization if in_org.get(vpc.account_id, False) else None,
+            name=f"UndeclaredRole ({vpc.vpc_id})",
+        ))
+    return found
+
+
+def _organization_id(env_run: offline.EnvironmentRun) -> str | None:
+    for _, policy in _resources(env_run, AUTH_POLICY):
+        for statement in json.loads(policy.inputs["policy"])["Statement"]:
+            org = statement.get("Condition", {}).get("StringEquals", {}).get("aws:PrincipalOrgID")
+            if org:
+                return org if isinstance(org, str) else org[0]
+    return None
+
+
+def access_rows(env_run: offline.EnvironmentRun) -> list[dict[str, Any]]:
+    """The access matrix as rows: caller, VPC, service, allowed, reasons."""
+    topology = build(env_run)
+    everyone = callers(env_run, topology)
+    matrix = access.access_matrix(everyone, topology)
+    names = {service.arn: service.name or service.arn for service in topology.services}
+    by_label = {caller.label: caller for caller in everyone}
+    return [
+        {
+            "caller": label.split(" (")[0],
+            "principal": by_label[label].principal_arn,
+            "vpc": by_label[label].vpc_id,
+            "service": names[service_arn],
+            "allowed": decision.allowed,
+            "evaluable": decision.evaluable,
+            "reasons": decision.reasons,
+        }
+        for (label, service_arn), decision in matrix.items()
+    ]
+
+
+def mermaid(env_run: offline.EnvironmentRun) -> str:
+    """The topology as a Mermaid graph: accounts, VPCs, the network, services, and who may call whom."""
+    def node(text: str) -> str:
+        return "n_" + "".join(ch if ch.isalnum() else "_" for ch in text)
+
+    lines = ["graph LR"]
+    network_name = env_run.network.outputs.get("serviceNetworkName", "network")
+    owner, _ = _account_of(env_run.network, env_run)
+    members: dict[str, list[str]] = {owner: [f'    {node("sn")}{{{{"service network {network_name}"}}}}']}
+    for run in env_run.accounts:
+        name, _ = _account_of(run, env_run)
+        body = members.setdefault(name, [])
+        for service in run.of_type(SERVICE):
+            body.append(f'    {node(service.inputs["name"])}["{service.inputs["name"]}<br/>{service.inputs.get("authType", "NONE")}"]')
+        for association in run.of_type(VPC_ASSOCIATION):
+            vpc = association.inputs["vpcIdentifier"]
+            body.append(f'    {node(vpc)}(["{vpc}"])')
+    accounts = env_run.network.outputs.get("accounts", {})
+    for name, body in members.items():
+        role = "network owner" if name == owner else "member" if accounts.get(name, {}).get("inOrganization", True) else "outside the organization"
+        lines.append(f'  subgraph {node("account-" + name)}["{name} {accounts.get(name, {}).get("id", "")} ({role})"]')
+        lines += body
+        lines.append("  end")
+    for run in env_run.accounts:
+        for service in run.of_type(SERVICE):
+            lines.append(f'  {node(service.inputs["name"])} -- association --> {node("sn")}')
+        for association in run.of_type(VPC_ASSOCIATION):
+            lines.append(f'  {node(association.inputs["vpcIdentifier"])} -- association --> {node("sn")}')
+    allowed = sorted({(row["vpc"], row["caller"], row["service"]) for row in access_rows(env_run) if row["allowed"]})
+    for vpc, caller, service in allowed:
+        lines.append(f'  {node(vpc)} -. "{caller}" .-> {node(service)}')
+    return "\n".join(lines) + "\n"
