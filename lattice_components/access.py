@@ -1,0 +1,867 @@
+"""Who can reach which Lattice service: auth policies evaluated the way VPC Lattice evaluates them.
+
+The access matrix is computed from the policies the stacks *generate*, not from the config that asked for
+them, so a bug in policy generation shows up as a wrong cell instead of hiding behind the config it came from.
+
+A request passes when every layer lets it through (VPC Lattice user guide, "How authorization works"):
+
+1. network: the caller's VPC is associated with the service network, the service is associated with it, and
+   the association's security groups (if any) admit the listener port;
+2. the service network's auth policy, when the network's ``authType`` is ``AWS_IAM``;
+3. the service's auth policy, when the service's ``authType`` is ``AWS_IAM``;
+4. the caller's identity-based policy, when one is given and any auth policy was checked (Lattice needs an
+   explicit allow in both the auth policy and the identity policy).
+
+Inside one policy: an explicit Deny wins, otherwise one matching Allow is needed, otherwise implicit deny.
+``authType`` ``AWS_IAM`` with no policy denies everything (API reference, ``authType``).
+
+Nothing is guessed: a policy with an element, operator or condition key outside the supported set, or a
+statement that depends on a request value the caller did not give (method, path, headers, port, source IP),
+yields ``Decision(allowed=False, evaluable=False)`` with the reason, never a silent allow.
+
+Supported policy grammar
+  Effect Allow/Deny; Principal ``"*"``, ``{"AWS": "*"}`` or ``{"AWS": [role/user ARNs, 12-digit account ids,
+  arn:aws:iam::ACCT:root]}`` (other principal types are valid and match no IAM caller; NotPrincipal is
+  reported as not evaluable); Action/NotAction and Resource/NotResource with ``*``/``?`` wildcards;
+  condition operators String[Not]Equals[IgnoreCase], String[Not]Like, Arn[Not]Equals, Arn[Not]Like,
+  Numeric{Equals,NotEquals,LessThan,LessThanEquals,GreaterThan,GreaterThanEquals}, Bool, Null, each with the
+  ``IfExists`` suffix and the ``ForAnyValue:``/``ForAllValues:`` prefixes; condition keys in ``CONDITION_KEYS``
+  plus ``vpc-lattice-svcs:RequestHeader/<name>`` and ``vpc-lattice-svcs:RequestQueryString/<key>``.
+
+Resource of a request (Service Authorization Reference, Amazon VPC Lattice Services): ``Invoke`` acts on
+``<service ARN>/<request path>`` (``.../service/svc-123/orders``), ``Connect`` on the service ARN.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+ACTION_INVOKE = "vpc-lattice-svcs:Invoke"
+ACTION_CONNECT = "vpc-lattice-svcs:Connect"
+AUTH_NONE = "NONE"
+AUTH_IAM = "AWS_IAM"
+
+PolicyDocument = str | Mapping[str, Any]
+"""An IAM policy as the stacks generate it: the JSON text or the parsed object."""
+
+SecurityGroupRule = Mapping[str, Any]
+"""One ingress rule, camelCase like pulumi-aws: ``protocol`` (``tcp``/``6``/``-1``/``all``), ``fromPort``,
+``toPort`` and the sources ``cidrBlocks``, ``ipv6CidrBlocks``, ``prefixListIds``, ``sourceSecurityGroupId``
+or ``securityGroups`` (list), ``self`` (bool). A rule admits a request when protocol and port match and
+any one source matches."""
+
+
+@dataclass
+class Decision:
+    """The verdict on one request. `allowed` is False whenever `evaluable` is False."""
+
+    allowed: bool
+    reasons: list[str]
+    evaluable: bool = True
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sends the request and from where.
+
+    principal_arn: the IAM role or user whose credentials sign the request
+        (``arn:aws:iam::123456789012:role/FrontendAppRole``); None for an unsigned (anonymous) request.
+        For a role session this is the role ARN, which is what ``aws:PrincipalArn`` holds.
+    vpc_id: the VPC the request leaves from.
+    account: the principal's account; default: read from `principal_arn`.
+    org_id: the principal's AWS Organizations id (``aws:PrincipalOrgID``); None = not in an organization.
+    vpc_owner_account: owner of `vpc_id` (``SourceVpcOwnerAccount``); default: `account`.
+    source_ip: the client's private IP, for security group rules by CIDR; None = unknown.
+    security_group_ids: security groups of the client ENI, for rules that reference a security group.
+    identity_policy: the principal's identity-based policy; None = not modelled, assumed to allow.
+    name: label in the access matrix; default: the role name.
+    """
+
+    principal_arn: str | None
+    vpc_id: str
+    account: str | None = None
+    org_id: str | None = None
+    vpc_owner_account: str | None = None
+    source_ip: str | None = None
+    security_group_ids: tuple[str, ...] = ()
+    identity_policy: PolicyDocument | None = None
+    name: str | None = None
+
+    @property
+    def account_id(self) -> str | None:
+        if self.account:
+            return self.account
+        parts = (self.principal_arn or "").split(":")
+        return parts[4] if len(parts) > 5 and parts[4] else None
+
+    @property
+    def label(self) -> str:
+        if self.name:
+            return self.name
+        if self.principal_arn is None:
+            return "anonymous"
+        return self.principal_arn.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Listener:
+    """A service listener. protocol: HTTP, HTTPS or TLS_PASSTHROUGH; port 1-65535."""
+
+    port: int
+    protocol: str = "HTTP"
+
+
+@dataclass(frozen=True)
+class Service:
+    """A Lattice service as deployed.
+
+    arn: ``arn:aws:vpc-lattice:REGION:ACCT:service/svc-...``.
+    auth_type: ``NONE`` (API default: no auth check at this level) or ``AWS_IAM``.
+    auth_policy: the generated auth policy; None with ``AWS_IAM`` denies every request.
+    listeners: its listeners; their ports are what security groups and the ``Port`` key see.
+    """
+
+    arn: str
+    auth_type: str = AUTH_NONE
+    auth_policy: PolicyDocument | None = None
+    listeners: tuple[Listener, ...] = ()
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class ServiceNetwork:
+    """A service network as deployed.
+
+    vpc_associations: VPC id -> security group ids of that association (0-5; empty = no filtering).
+    service_arns: services associated with the network.
+    """
+
+    arn: str
+    auth_type: str = AUTH_NONE
+    auth_policy: PolicyDocument | None = None
+    vpc_associations: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    service_arns: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Topology:
+    """Everything the evaluator looks up. security_groups: security group id -> its ingress rules."""
+
+    networks: Sequence[ServiceNetwork]
+    services: Sequence[Service]
+    security_groups: Mapping[str, Sequence[SecurityGroupRule]] = field(default_factory=dict)
+
+    def network(self, arn: str) -> ServiceNetwork | None:
+        return next((n for n in self.networks if n.arn == arn), None)
+
+    def service(self, arn: str) -> Service | None:
+        return next((s for s in self.services if s.arn == arn), None)
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request through one service network.
+
+    action: ``vpc-lattice-svcs:Invoke`` (HTTP) or ``vpc-lattice-svcs:Connect`` (TCP).
+    method, path, headers, query: the HTTP request (Invoke only); None = not given, which makes any
+        statement that depends on it not evaluable rather than guessed.
+    port: listener port; None = every listener of the service whose protocol fits the action.
+    """
+
+    caller: Caller
+    service_network_arn: str
+    service_arn: str
+    action: str = ACTION_INVOKE
+    method: str | None = None
+    path: str | None = None
+    port: int | None = None
+    headers: Mapping[str, str] | None = None
+    query: Mapping[str, str] | None = None
+
+
+# --- request context ------------------------------------------------------------------------------
+
+CONDITION_KEYS = frozenset(
+    {
+        "aws:principalorgid",
+        "aws:principalaccount",
+        "aws:principalarn",
+        "aws:principaltype",
+        "vpc-lattice-svcs:servicenetworkarn",
+        "vpc-lattice-svcs:servicearn",
+        "vpc-lattice-svcs:sourcevpc",
+        "vpc-lattice-svcs:sourcevpcowneraccount",
+        "vpc-lattice-svcs:port",
+        "vpc-lattice-svcs:requestmethod",
+        "vpc-lattice-svcs:requestpath",
+    }
+)
+"""Condition keys the evaluator knows, lower-cased (IAM compares key names case-insensitively)."""
+_HEADER_PREFIX = "vpc-lattice-svcs:requestheader/"
+_QUERY_PREFIX = "vpc-lattice-svcs:requestquerystring/"
+
+
+class _Unknown:
+    """A key the real request always carries but the modelled request left out (method, path, ...)."""
+
+    def __repr__(self) -> str:
+        return "<not given>"
+
+
+UNKNOWN = _Unknown()
+
+
+def _principal_type(arn: str | None) -> str:
+    if arn is None:
+        return "Anonymous"
+    resource = arn.split(":", 5)[-1]
+    if resource == "root":
+        return "Account"
+    return "User" if resource.startswith("user/") else "AssumedRole"
+
+
+def _context(request: Request, port: int | None) -> dict[str, Any]:
+    """Lower-cased condition key -> value, UNKNOWN, or missing (the key is absent from the request)."""
+    caller = request.caller
+    invoke = request.action == ACTION_INVOKE
+    ctx: dict[str, Any] = {
+        "aws:principaltype": _principal_type(caller.principal_arn),
+        "vpc-lattice-svcs:servicenetworkarn": request.service_network_arn,
+        "vpc-lattice-svcs:servicearn": request.service_arn,
+        "vpc-lattice-svcs:sourcevpc": caller.vpc_id,
+        "vpc-lattice-svcs:port": UNKNOWN if port is None else str(port),
+    }
+    owner = caller.vpc_owner_account or caller.account_id
+    if owner:
+        ctx["vpc-lattice-svcs:sourcevpcowneraccount"] = owner
+    if caller.principal_arn is not None:
+        ctx["aws:principalarn"] = caller.principal_arn
+        if caller.account_id:
+            ctx["aws:principalaccount"] = caller.account_id
+        if caller.org_id:
+            ctx["aws:principalorgid"] = caller.org_id
+    if invoke:
+        ctx["vpc-lattice-svcs:requestmethod"] = request.method.upper() if request.method else UNKNOWN
+        ctx["vpc-lattice-svcs:requestpath"] = request.path if request.path is not None else UNKNOWN
+    return ctx
+
+
+def _context_value(ctx: Mapping[str, Any], request: Request, key: str) -> Any:
+    """The request's value of `key` (lower-cased), UNKNOWN, or None when the request lacks the key."""
+    if key.startswith(_HEADER_PREFIX) or key.startswith(_QUERY_PREFIX):
+        if request.action != ACTION_INVOKE:
+            return None
+        is_header = key.startswith(_HEADER_PREFIX)
+        given = request.headers if is_header else request.query
+        if given is None:
+            return UNKNOWN
+        name = key.split("/", 1)[1]
+        # header names are case-insensitive in HTTP; query string keys are not
+        matches = [v for k, v in given.items() if (k.lower() == name if is_header else k == name)]
+        return matches[0] if matches else None
+    return ctx.get(key)
+
+
+# --- policy parsing and validation ----------------------------------------------------------------
+
+_STATEMENT_KEYS = {
+    "Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"
+}
+_PRINCIPAL_TYPES = {"AWS", "Service", "Federated", "CanonicalUser"}
+_AWS_PRINCIPAL = re.compile(
+    r"^(\*|\d{12}|arn:aws[a-z-]*:iam::\d{12}:(root|(role|user)/[\w+=,.@/-]+)"
+    r"|arn:aws[a-z-]*:sts::\d{12}:assumed-role/[\w+=,.@-]+/[\w+=,.@-]+)$"
+)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else [value]
+
+
+@lru_cache(maxsize=4096)
+def _compiled_glob(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    # IAM wildcards: * any run of characters (also empty, also across "/" and ":"), ? exactly one character
+    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.compile(body, re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+
+
+def _glob(pattern: str, value: str, ignore_case: bool = False) -> bool:
+    return _compiled_glob(pattern, ignore_case).fullmatch(value) is not None
+
+
+def _arn_like(pattern: str, value: str) -> bool:
+    # IAM checks each of the six colon-separated ARN parts on its own; ArnEquals takes wildcards too
+    pattern_parts, value_parts = pattern.split(":", 5), value.split(":", 5)
+    if len(pattern_parts) != 6 or len(value_parts) != 6:
+        return _glob(pattern, value)
+    return all(_glob(p, v) for p, v in zip(pattern_parts, value_parts))
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _numeric(compare: Callable[[float, float], bool]) -> Callable[[str, str], bool]:
+    def match(value: str, policy_value: str) -> bool:
+        left, right = _number(value), _number(policy_value)
+        return left is not None and right is not None and compare(left, right)
+
+    return match
+
+
+# operator -> (does one request value match one policy value, negated)
+_OPERATORS: dict[str, tuple[Callable[[str, str], bool], bool]] = {
+    "StringEquals": (lambda v, p: v == p, False),
+    "StringNotEquals": (lambda v, p: v == p, True),
+    "StringEqualsIgnoreCase": (lambda v, p: v.lower() == p.lower(), False),
+    "StringNotEqualsIgnoreCase": (lambda v, p: v.lower() == p.lower(), True),
+    "StringLike": (lambda v, p: _glob(p, v), False),
+    "StringNotLike": (lambda v, p: _glob(p, v), True),
+    "ArnEquals": (lambda v, p: _arn_like(p, v), False),
+    "ArnLike": (lambda v, p: _arn_like(p, v), False),
+    "ArnNotEquals": (lambda v, p: _arn_like(p, v), True),
+    "ArnNotLike": (lambda v, p: _arn_like(p, v), True),
+    "NumericEquals": (_numeric(lambda a, b: a == b), False),
+    "NumericNotEquals": (_numeric(lambda a, b: a == b), True),
+    "NumericLessThan": (_numeric(lambda a, b: a < b), False),
+    "NumericLessThanEquals": (_numeric(lambda a, b: a <= b), False),
+    "NumericGreaterThan": (_numeric(lambda a, b: a > b), False),
+    "NumericGreaterThanEquals": (_numeric(lambda a, b: a >= b), False),
+    "Bool": (lambda v, p: v.lower() == p.lower(), False),
+}
+
+
+@dataclass(frozen=True)
+class _Operator:
+    base: str
+    set_operator: str | None  # "ForAnyValue" / "ForAllValues"
+    if_exists: bool
+
+
+def _parse_operator(name: str) -> _Operator | None:
+    set_operator, _, base = name.rpartition(":")
+    if set_operator not in ("", "ForAnyValue", "ForAllValues"):
+        return None
+    if_exists = base.endswith("IfExists") and base != "IfExists"
+    if if_exists:
+        base = base[: -len("IfExists")]
+    if base not in _OPERATORS and not (base == "Null" and not if_exists):
+        return None
+    return _Operator(base, set_operator or None, if_exists)
+
+
+def _scalar(value: Any) -> str | None:
+    """Condition values as IAM compares them: strings; JSON booleans and numbers by their JSON text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, str)):
+        return str(value)
+    return None
+
+
+def _known_key(key: str) -> bool:
+    lowered = key.lower()
+    return lowered in CONDITION_KEYS or (
+        lowered.startswith((_HEADER_PREFIX, _QUERY_PREFIX)) and "/" in lowered and not lowered.endswith("/")
+    )
+
+
+def load_policy(policy: PolicyDocument) -> tuple[list[dict[str, Any]], list[str]]:
+    """The statements of `policy` and the problems that stop it from being evaluated (empty when none).
+
+    policy: JSON text or parsed object with a ``Statement`` (one object or a list).
+    """
+    if isinstance(policy, str):
+        try:
+            policy = json.loads(policy)
+        except json.JSONDecodeError as error:
+            return [], [f"not valid JSON ({error})"]
+    if not isinstance(policy, Mapping) or "Statement" not in policy:
+        return [], ["has no Statement"]
+    statements = _as_list(policy["Statement"])
+    if not all(isinstance(s, Mapping) for s in statements):
+        return [], ["Statement must be an object or a list of objects"]
+    return [dict(s) for s in statements], []
+
+
+def validate_policy(policy: PolicyDocument, *, resource_policy: bool = True) -> list[str]:
+    """Why `policy` cannot be evaluated here (unknown element, operator, key, principal form); [] = fine.
+
+    resource_policy: True for auth policies (Principal required), False for identity-based policies
+        (Principal not allowed).
+    """
+    statements, problems = load_policy(policy)
+    for index, statement in enumerate(statements):
+        problems += [f"statement {index}: {p}" for p in _statement_problems(statement, resource_policy)]
+    return problems
+
+
+def _statement_problems(statement: Mapping[str, Any], resource_policy: bool) -> list[str]:
+    problems = [f"unknown element {k!r}" for k in statement if k not in _STATEMENT_KEYS]
+    if statement.get("Effect") not in ("Allow", "Deny"):
+        problems.append(f"Effect must be Allow or Deny, not {statement.get('Effect')!r}")
+    for positive, negative in (("Action", "NotAction"), ("Resource", "NotResource")):
+        if (positive in statement) == (negative in statement):
+            problems.append(f"needs exactly one of {positive} and {negative}")
+        for value in _as_list(statement.get(positive, statement.get(negative, []))):
+            if not isinstance(value, str):
+                problems.append(f"{positive} entries must be strings, not {value!r}")
+            elif "${" in value:
+                problems.append(f"policy variable in {value!r} is not supported by this evaluator")
+    if "NotPrincipal" in statement:
+        problems.append("NotPrincipal is not supported by this evaluator")
+    if resource_policy:
+        problems += _principal_problems(statement)
+    elif "Principal" in statement:
+        problems.append("an identity-based policy takes no Principal")
+    problems += _condition_problems(statement.get("Condition", {}))
+    return problems
+
+
+def _principal_problems(statement: Mapping[str, Any]) -> list[str]:
+    if "Principal" not in statement:
+        return [] if "NotPrincipal" in statement else ["has no Principal"]
+    principal = statement["Principal"]
+    if principal == "*":
+        return []
+    if not isinstance(principal, Mapping):
+        return [f"Principal must be '*' or an object, not {principal!r}"]
+    problems = [f"unknown principal type {k!r}" for k in principal if k not in _PRINCIPAL_TYPES]
+    for entry in _as_list(principal.get("AWS", [])):
+        if not isinstance(entry, str) or not _AWS_PRINCIPAL.match(entry):
+            # AWS rejects wildcards inside principal ARNs, so no such policy can be in force
+            problems.append(f"AWS principal {entry!r} is not '*', an account id or an IAM ARN")
+    return problems
+
+
+def _condition_problems(condition: Any) -> list[str]:
+    if not isinstance(condition, Mapping):
+        return ["Condition must be an object"]
+    problems = []
+    for operator_name, clauses in condition.items():
+        operator = _parse_operator(operator_name)
+        if operator is None:
+            problems.append(f"unknown condition operator {operator_name!r}")
+            continue
+        if not isinstance(clauses, Mapping):
+            problems.append(f"{operator_name} must map condition keys to values")
+            continue
+        for key, values in clauses.items():
+            if not _known_key(key):
+                problems.append(f"unknown condition key {key!r}")
+            for value in _as_list(values):
+                text = _scalar(value)
+                if text is None:
+                    problems.append(f"{operator_name} {key}: value {value!r} is not a string, number or boolean")
+                elif "${" in text:
+                    problems.append(f"policy variable in {text!r} is not supported by this evaluator")
+                elif operator.base.startswith("Numeric") and _number(text) is None:
+                    problems.append(f"{operator_name} {key}: {text!r} is not a number")
+                elif operator.base in ("Bool", "Null") and text.lower() not in ("true", "false"):
+                    problems.append(f"{operator_name} {key}: {text!r} is not true or false")
+    return problems
+
+
+# --- statement evaluation -------------------------------------------------------------------------
+# Three-valued: True (applies), False (does not apply), None (depends on a value the request left out).
+
+
+def _all3(results: Iterable[bool | None]) -> bool | None:
+    seen_unknown = False
+    for result in results:
+        if result is False:
+            return False
+        seen_unknown |= result is None
+    return None if seen_unknown else True
+
+
+def _principal_matches(principal: Any, caller: Caller) -> bool:
+    if principal == "*":
+        return True
+    entries = _as_list(principal.get("AWS", [])) if isinstance(principal, Mapping) else []
+    if "*" in entries:
+        # {"AWS": "*"} is the same as "*" in a resource-based policy (IAM user guide, Principal element)
+        return True
+    arn, account = caller.principal_arn, caller.account_id
+    if arn is None:
+        return False
+    partition = arn.split(":")[1] if arn.count(":") >= 5 else "aws"
+    return any(e == arn or e == account or e == f"arn:{partition}:iam::{account}:root" for e in entries)
+
+
+def _resource_matches(patterns: list[str], request: Request, missing: set[str]) -> bool | None:
+    if request.action != ACTION_INVOKE:
+        return any(_glob(p, request.service_arn) for p in patterns)
+    if request.path is not None:
+        return any(_glob(p, request.service_arn + request.path) for p in patterns)
+    # Path not given: decided when every path or no path under "<service ARN>/" matches.
+    coverage = {_prefix_coverage(p, request.service_arn + "/") for p in patterns}
+    if "all" in coverage:
+        return True
+    if coverage == {"none"}:
+        return False
+    missing.add("the request path (Resource)")
+    return None
+
+
+def _prefix_coverage(pattern: str, prefix: str) -> str:
+    """Whether glob `pattern` matches "all", "some" or "none" of the strings that start with `prefix`.
+
+    Runs the pattern as an automaton (state = position in the pattern) over `prefix`: no state left means
+    no string matches; a state whose rest is only "*" matches every continuation; any other rest matches
+    some continuations and not others (it needs at least a literal, a "?" or one character).
+    """
+
+    def closure(states: set[int]) -> set[int]:
+        result, todo = set(states), list(states)
+        while todo:
+            state = todo.pop()
+            if state < len(pattern) and pattern[state] == "*" and state + 1 not in result:
+                result.add(state + 1)
+                todo.append(state + 1)
+        return result
+
+    states = closure({0})
+    for char in prefix:
+        moved = set()
+        for state in states:
+            if state < len(pattern):
+                if pattern[state] == "*":
+                    moved.add(state)
+                elif pattern[state] in ("?", char):
+                    moved.add(state + 1)
+        states = closure(moved)
+    if not states:
+        return "none"
+    return "all" if any(set(pattern[state:]) <= {"*"} for state in states) else "some"
+
+
+def _condition_holds(
+    operator_name: str, key: str, policy_values: Any, ctx: Mapping[str, Any], request: Request, missing: set[str]
+) -> bool | None:
+    operator = _parse_operator(operator_name)
+    assert operator is not None  # validated before evaluation
+    value = _context_value(ctx, request, key.lower())
+    if value is UNKNOWN:
+        missing.add(key)
+        return None
+    expected = [_scalar(v) or "" for v in _as_list(policy_values)]
+    if operator.base == "Null":
+        # Null: "true" means the key must be absent, "false" that it must be present
+        return any((value is None) == (e.lower() == "true") for e in expected)
+    if value is None:
+        if operator.if_exists or operator.set_operator == "ForAllValues":
+            return True
+        if operator.set_operator == "ForAnyValue":
+            return False
+        # negated operators hold when the key is absent (IAM user guide, condition operators)
+        return _OPERATORS[operator.base][1]
+    match, negated = _OPERATORS[operator.base]
+    matched = any(match(value, e) for e in expected)
+    return not matched if negated else matched
+
+
+def _conditions_hold(
+    condition: Mapping[str, Any], ctx: Mapping[str, Any], request: Request, missing: set[str]
+) -> bool | None:
+    # every operator, every key in it must hold; a key holds when any of its values matches
+    return _all3(
+        [
+            _condition_holds(operator_name, key, values, ctx, request, missing)
+            for operator_name, clauses in condition.items()
+            for key, values in clauses.items()
+        ]
+    )
+
+
+def _statement_applies(
+    statement: Mapping[str, Any], ctx: Mapping[str, Any], request: Request, resource_policy: bool, missing: set[str]
+) -> bool | None:
+    if resource_policy and not _principal_matches(statement.get("Principal"), request.caller):
+        return False
+    actions = _as_list(statement.get("Action", statement.get("NotAction")))
+    action_hit = any(_glob(a, request.action, ignore_case=True) for a in actions)
+    if action_hit != ("Action" in statement):
+        return False
+    resource_patterns = _as_list(statement.get("Resource", statement.get("NotResource")))
+    resource_hit = _resource_matches(resource_patterns, request, missing)
+    if "NotResource" in statement and resource_hit is not None:
+        resource_hit = not resource_hit
+    return _all3([resource_hit, _conditions_hold(statement.get("Condition", {}), ctx, request, missing)])
+
+
+# --- layers ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Layer:
+    verdict: bool | None  # True allows, False denies, None undetermined
+    reasons: list[str]
+
+
+def _who(request: Request) -> str:
+    return request.caller.principal_arn or "an anonymous caller"
+
+
+def _statement_name(index: int, statement: Mapping[str, Any]) -> str:
+    sid = statement.get("Sid")
+    return f"statement {index} ({sid})" if sid else f"statement {index}"
+
+
+def evaluate_policy(
+    policy: PolicyDocument, request: Request, *, label: str, port: int | None = None, resource_policy: bool = True
+) -> tuple[bool | None, list[str]]:
+    """One policy's verdict on `request`: True allow, False deny (explicit or implicit), None undetermined.
+
+    label: how reasons name the policy ("service auth policy").
+    port: the listener port the request arrives on (the ``Port`` key); None = not known.
+    resource_policy: True for auth policies, False for an identity-based policy (no Principal).
+    """
+    problems = validate_policy(policy, resource_policy=resource_policy)
+    if problems:
+        return None, [f"cannot evaluate the {label}: {p}" for p in problems]
+    statements, _ = load_policy(policy)
+    ctx = _context(request, port)
+    allow: list[str] = []
+    deny: list[str] = []
+    unknown_allow: list[str] = []
+    unknown_deny: list[str] = []
+    undetermined: list[str] = []
+    for index, statement in enumerate(statements):
+        missing: set[str] = set()
+        applies = _statement_applies(statement, ctx, request, resource_policy, missing)
+        is_deny = statement["Effect"] == "Deny"
+        name = _statement_name(index, statement)
+        if applies is True:
+            (deny if is_deny else allow).append(name)
+        elif applies is None:
+            (unknown_deny if is_deny else unknown_allow).append(name)
+            undetermined.append(
+                f"cannot evaluate {label} {name}: it depends on {', '.join(sorted(missing))}, "
+                "which the request does not give"
+            )
+    who = _who(request)
+    if deny:
+        return False, [f"{label} {name} explicitly denies {who}" for name in deny]
+    if allow and not unknown_deny:
+        return True, [f"{label} {name} allows {who}" for name in allow]
+    if not allow and not unknown_allow:
+        return False, [f"no statement in the {label} allows {who} to {request.action} {request.service_arn}"]
+    return None, undetermined
+
+
+def _auth_layer(
+    kind: str, arn: str, auth_type: str, policy: PolicyDocument | None, request: Request, port: int | None
+) -> _Layer:
+    label = f"{kind} auth policy"
+    if auth_type == AUTH_NONE:
+        return _Layer(True, [f"{kind} {arn} has authType NONE: no auth policy check"])
+    if auth_type != AUTH_IAM:
+        return _Layer(None, [f"cannot evaluate {kind} {arn}: unknown authType {auth_type!r}"])
+    if policy is None:
+        return _Layer(False, [f"{kind} {arn} has authType AWS_IAM and no auth policy: every request is denied"])
+    verdict, reasons = evaluate_policy(policy, request, label=label, port=port)
+    return _Layer(verdict, reasons)
+
+
+def _rule_admits(rule: SecurityGroupRule, port: int | None, caller: Caller, group_id: str) -> bool | None:
+    protocol = str(rule.get("protocol", "")).lower()
+    if protocol in ("-1", "all"):
+        port_ok: bool | None = True
+    elif protocol in ("tcp", "6"):
+        low, high = int(rule.get("fromPort", 0)), int(rule.get("toPort", 65535))
+        port_ok = None if port is None else low <= port <= high
+        if port is None and (low, high) == (0, 65535):
+            port_ok = True
+    else:
+        return False  # Lattice listeners are TCP (HTTP, HTTPS, TLS passthrough)
+    sources: list[bool | None] = []
+    for cidr in [*(rule.get("cidrBlocks") or []), *(rule.get("ipv6CidrBlocks") or [])]:
+        try:
+            network = ipaddress.ip_network(cidr, strict=False)
+        except ValueError:
+            sources.append(None)  # an invalid CIDR cannot be in force; say so instead of guessing
+            continue
+        if network.prefixlen == 0:
+            sources.append(True)
+        elif caller.source_ip is None:
+            sources.append(None)
+        else:
+            address = ipaddress.ip_address(caller.source_ip)
+            sources.append(address.version == network.version and address in network)
+    referenced = [*_as_list(rule.get("securityGroups") or []), rule.get("sourceSecurityGroupId")]
+    if rule.get("self"):
+        referenced.append(group_id)
+    sources.append(any(g in caller.security_group_ids for g in referenced if g))
+    if rule.get("prefixListIds"):
+        sources.append(None)  # prefix list contents are not modelled
+    source_ok = True if True in sources else (None if None in sources else False)
+    return _all3([port_ok, source_ok])
+
+
+def _security_group_layer(
+    group_ids: Sequence[str], port: int | None, request: Request, topology: Topology
+) -> _Layer:
+    vpc = request.caller.vpc_id
+    if not group_ids:
+        return _Layer(True, [f"VPC {vpc} association has no security groups: no filtering"])
+    verdicts: list[bool | None] = []
+    unknown_groups = [g for g in group_ids if g not in topology.security_groups]
+    for group_id in group_ids:
+        rules = topology.security_groups.get(group_id, [])
+        verdicts += [_rule_admits(rule, port, request.caller, group_id) for rule in rules]
+    groups = ", ".join(group_ids)
+    where = "an unknown port" if port is None else f"port {port}"
+    if True in verdicts:
+        return _Layer(True, [f"security groups {groups} of VPC {vpc} admit {where}"])
+    if unknown_groups:
+        unknown = ", ".join(unknown_groups)
+        return _Layer(None, [f"cannot evaluate security groups {unknown}: their rules were not given"])
+    if None in verdicts:
+        why = "some source IPs, prefix lists or ports; give the caller's source_ip and the port"
+        reason = f"cannot evaluate security groups {groups} of VPC {vpc}: they admit {where} only for {why}"
+        return _Layer(None, [reason])
+    return _Layer(False, [f"no ingress rule of security groups {groups} of VPC {vpc} admits {where}"])
+
+
+def _combine(layers: Sequence[_Layer]) -> Decision:
+    reasons = [r for layer in layers for r in layer.reasons]
+    if any(layer.verdict is False for layer in layers):
+        return Decision(False, reasons)
+    if any(layer.verdict is None for layer in layers):
+        return Decision(False, reasons, evaluable=False)
+    return Decision(True, reasons)
+
+
+def _candidate_ports(request: Request, service: Service) -> list[int | None]:
+    if request.port is not None:
+        return [request.port]
+    if not service.listeners:
+        return [None]
+    wanted = {"HTTP", "HTTPS"} if request.action == ACTION_INVOKE else {"TLS_PASSTHROUGH"}
+    return sorted({listener.port for listener in service.listeners if listener.protocol.upper() in wanted})
+
+
+def _merge_alternatives(labelled: Sequence[tuple[str, Decision]]) -> Decision:
+    """Any one alternative (port, network) that lets the request through is enough."""
+    if len(labelled) == 1:
+        return labelled[0][1]
+    chosen = [(label, d) for label, d in labelled if d.allowed] or labelled
+    reasons = [f"{label}: {r}" for label, d in chosen for r in d.reasons]
+    if chosen[0][1].allowed:
+        return Decision(True, reasons)
+    return Decision(False, reasons, evaluable=all(d.evaluable for _, d in labelled))
+
+
+def evaluate(request: Request, topology: Topology) -> Decision:
+    """Whether `request` reaches its service through `request.service_network_arn`, and why."""
+    network = topology.network(request.service_network_arn)
+    service = topology.service(request.service_arn)
+    if network is None or service is None:
+        missing = request.service_network_arn if network is None else request.service_arn
+        return Decision(False, [f"cannot evaluate: {missing} is not in the topology"], evaluable=False)
+    if request.action not in (ACTION_INVOKE, ACTION_CONNECT):
+        return Decision(False, [f"cannot evaluate action {request.action!r}"], evaluable=False)
+    vpc = request.caller.vpc_id
+    if vpc not in network.vpc_associations:
+        return Decision(False, [f"VPC {vpc} is not associated with service network {network.arn}"])
+    if service.arn not in network.service_arns:
+        return Decision(False, [f"service {service.arn} is not associated with service network {network.arn}"])
+    ports = _candidate_ports(request, service)
+    if not ports:
+        return Decision(False, [f"service {service.arn} has no listener that takes {request.action}"])
+    return _merge_alternatives(
+        [(f"port {port}", _evaluate_on_port(request, topology, network, service, port)) for port in ports]
+    )
+
+
+def _evaluate_on_port(
+    request: Request, topology: Topology, network: ServiceNetwork, service: Service, port: int | None
+) -> Decision:
+    layers = [
+        _Layer(True, [f"VPC {request.caller.vpc_id} and service {service.arn} are associated with {network.arn}"]),
+        _security_group_layer(network.vpc_associations[request.caller.vpc_id], port, request, topology),
+        _auth_layer("service network", network.arn, network.auth_type, network.auth_policy, request, port),
+        _auth_layer("service", service.arn, service.auth_type, service.auth_policy, request, port),
+    ]
+    iam_checked = AUTH_IAM in (network.auth_type, service.auth_type)
+    caller = request.caller
+    if iam_checked and caller.principal_arn is not None:
+        if caller.identity_policy is None:
+            note = f"identity-based policy of {caller.principal_arn} not modelled; assumed to allow"
+            layers.append(_Layer(True, [note]))
+        else:
+            verdict, reasons = evaluate_policy(
+                caller.identity_policy, request, label="identity-based policy", port=port, resource_policy=False
+            )
+            layers.append(_Layer(verdict, reasons))
+    return _combine(layers)
+
+
+def access_matrix(
+    callers: Sequence[Caller],
+    topology: Topology,
+    *,
+    services: Sequence[str] | None = None,
+    action: str = ACTION_INVOKE,
+    method: str | None = None,
+    path: str | None = None,
+) -> dict[tuple[str, str], Decision]:
+    """(caller label, service ARN) -> Decision for every caller and service.
+
+    Each caller's request travels through the service network(s) its VPC is associated with.
+    services: service ARNs to include; default: every service in `topology`.
+    action, method, path: the request every cell asks about; method/path None = not given (statements
+        that depend on them make the cell not evaluable).
+    """
+    service_arns = list(services) if services is not None else [s.arn for s in topology.services]
+    matrix: dict[tuple[str, str], Decision] = {}
+    for caller in callers:
+        networks = [n for n in topology.networks if caller.vpc_id in n.vpc_associations]
+        for service_arn in service_arns:
+            if not networks:
+                matrix[caller.label, service_arn] = Decision(
+                    False, [f"VPC {caller.vpc_id} is not associated with any service network"]
+                )
+                continue
+            alternatives = [
+                (
+                    f"via {network.arn}",
+                    evaluate(Request(caller, network.arn, service_arn, action, method, path), topology),
+                )
+                for network in networks
+            ]
+            matrix[caller.label, service_arn] = _merge_alternatives(alternatives)
+    return matrix
+
+
+def matrix_markdown(
+    matrix: Mapping[tuple[str, str], Decision], service_names: Mapping[str, str] | None = None
+) -> str:
+    """The matrix as a Markdown table: callers as rows, services as columns; ✅ allowed, ❌ denied, ❓ unknown.
+
+    service_names: service ARN -> column title; default: the ARN's last part.
+    """
+    callers = list(dict.fromkeys(caller for caller, _ in matrix))
+    services = list(dict.fromkeys(service for _, service in matrix))
+    titles = [(service_names or {}).get(s, s.rsplit("/", 1)[-1]) for s in services]
+    lines = ["| caller | " + " | ".join(titles) + " |", "|---|" + "---|" * len(services)]
+    for caller in callers:
+        cells = [_cell(matrix.get((caller, service))) for service in services]
+        lines.append(f"| {caller} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(decision: Decision | None) -> str:
+    if decision is None:
+        return ""
+    return "✅" if decision.allowed else "❌" if decision.evaluable else "❓"
