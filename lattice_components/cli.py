@@ -5,11 +5,13 @@ from __future__ import annotations
 import enum
 import json
 import sys
+from pathlib import Path
 
 import typer
 from rich.console import Console
 
 from .errors import ConfigError
+from .offline import REPO_ROOT
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 EXIT_CLEAN, EXIT_POLICY, EXIT_CONFIG = 0, 1, 2
@@ -22,7 +24,8 @@ class Format(str, enum.Enum):
 
 
 def _fail_on_config(error: ConfigError) -> None:
-    Console(stderr=True).print(f"[bold red]error:[/] {error}", markup=True, highlight=False)
+    # Plain text, not rich: a wrapped line would split the key path a user greps for.
+    typer.echo(f"error: {error}", err=True)
     raise typer.Exit(EXIT_CONFIG)
 
 
@@ -30,6 +33,7 @@ def _fail_on_config(error: ConfigError) -> None:
 def plan(
     env: str = typer.Argument(..., help="Environment: the network stack Pulumi.<env>.yaml and stacks/Pulumi.*-<env>.yaml"),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text (terminal), markdown (PR comment) or json"),
+    project_dir: Path = typer.Option(REPO_ROOT, "--project-dir", help="Repository holding Pulumi.<env>.yaml and stacks/"),
 ) -> None:
     """Run the network stack and every account stack of ENV offline, then the policy pack over them.
 
@@ -38,7 +42,7 @@ def plan(
     from . import plan as planning
 
     try:
-        report = planning.build(env)
+        report = planning.build(env, project_dir)
     except ConfigError as error:
         _fail_on_config(error)
     if format is Format.markdown:
@@ -51,12 +55,15 @@ def plan(
 
 
 @app.command()
-def graph(env: str = typer.Argument(..., help="Environment name")) -> None:
+def graph(
+    env: str = typer.Argument(..., help="Environment name"),
+    project_dir: Path = typer.Option(REPO_ROOT, "--project-dir", help="Repository holding Pulumi.<env>.yaml and stacks/"),
+) -> None:
     """Print the topology of ENV as a Mermaid graph (accounts, VPCs, network, services, who may call whom)."""
     from . import offline, topology
 
     try:
-        sys.stdout.write(topology.mermaid(offline.run_environment(env)))
+        sys.stdout.write(topology.mermaid(offline.run_environment(env, project_dir)))
     except ConfigError as error:
         _fail_on_config(error)
 
@@ -65,12 +72,13 @@ def graph(env: str = typer.Argument(..., help="Environment name")) -> None:
 def access(
     env: str = typer.Argument(..., help="Environment name"),
     format: Format = typer.Option(Format.text, "--format", "-f"),
+    project_dir: Path = typer.Option(REPO_ROOT, "--project-dir", help="Repository holding Pulumi.<env>.yaml and stacks/"),
 ) -> None:
     """For every caller and service of ENV: allowed or denied, and why, from the generated policies."""
     from . import offline, plan as planning, topology
 
     try:
-        rows = topology.access_rows(offline.run_environment(env))
+        rows = topology.access_rows(offline.run_environment(env, project_dir))
     except ConfigError as error:
         _fail_on_config(error)
     if format is Format.json:
@@ -90,6 +98,29 @@ def access(
         table.add_row(row["caller"], row["vpc"], row["service"],
                       "[green]allowed[/]" if row["allowed"] else "[red]denied[/]", "; ".join(planning._decisive(row["reasons"], row["allowed"])))
     Console().print(table)
+
+
+@app.command()
+def invoke(
+    url: str = typer.Argument(..., help="https://<service DNS name>/<path>: the service's dnsName output"),
+    method: str = typer.Option("GET", "--method", "-X"),
+    data: str | None = typer.Option(None, "--data", "-d", help="Request body"),
+    header: list[str] = typer.Option([], "--header", "-H", help="'Name: value', repeatable"),
+    region: str | None = typer.Option(None, help="Default: read from the service's DNS name"),
+    timeout: float = typer.Option(10.0),
+) -> None:
+    """Send a SigV4-signed request (service `vpc-lattice-svcs`) with your AWS credentials: a smoke test from
+    inside a VPC associated with the network. Exit 0 on a 2xx answer, 1 otherwise."""
+    from . import invoke as lattice_invoke
+
+    headers = dict(item.split(":", 1) for item in header)
+    response = lattice_invoke.invoke(
+        url, method=method, body=data, headers={k.strip(): v.strip() for k, v in headers.items()},
+        region=region, timeout=timeout,
+    )
+    typer.echo(f"HTTP {response.status}", err=True)
+    sys.stdout.buffer.write(response.body)
+    raise typer.Exit(0 if 200 <= response.status < 300 else 1)
 
 
 def main() -> None:  # pragma: no cover - console entry point

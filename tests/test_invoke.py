@@ -209,3 +209,24 @@ def test_no_credentials_anywhere_raises(monkeypatch, tmp_path):
 )
 def test_region_from_generated_dns_name(host, region):
     assert region_from_host(host) == region
+
+
+def test_the_lattice_invoke_command_signs_with_the_environment_credentials(lattice_server, monkeypatch, tmp_path):
+    # GIVEN credentials in the environment and a service that verifies SigV4
+    from typer.testing import CliRunner
+
+    from lattice_components.cli import app
+
+    url, _ = lattice_server
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY, "AWS_DEFAULT_REGION": REGION,
+        "AWS_CONFIG_FILE": str(tmp_path / "none"), "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }.items():
+        monkeypatch.setenv(name, value)
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"):
+        monkeypatch.delenv(name, raising=False)
+    # WHEN `lattice invoke` calls it; THEN the signature is accepted and the command exits 0
+    result = CliRunner().invoke(app, ["invoke", f"{url}/orders", "--region", REGION])
+    assert result.exit_code == 0, result.output
+    assert "HTTP 200" in result.output
