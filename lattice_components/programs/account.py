@@ -19,7 +19,7 @@ from ..errors import ConfigError
 from ..lattice_service import LatticeService
 from ..share_accepter import ShareAccepter
 
-NETWORK_OUTPUTS = ("serviceNetworkArn", "serviceNetworkName", "shareArn", "region", "accounts")
+NETWORK_OUTPUTS = ("serviceNetworkArn", "serviceNetworkName", "shareArn", "region", "accounts", "tags")
 """The network stack outputs this program reads (see `network.exports`)."""
 
 
@@ -48,9 +48,12 @@ def check_against_network(config: AccountStackConfig, network: dict[str, Any], s
     return accounts[config.account]
 
 
-def account_provider(stack: str, config: AccountStackConfig, account: dict[str, Any], region: str) -> aws.Provider:
+def account_provider(
+    stack: str, config: AccountStackConfig, account: dict[str, Any], region: str, network_tags: dict[str, str]
+) -> aws.Provider:
     """The provider every resource of this stack uses: the account's region, the deploy role when one is named,
-    and `allowed_account_ids` so credentials for the wrong account fail before anything changes."""
+    `allowed_account_ids` so credentials for the wrong account fail before anything changes, and the network's
+    tags (Environment, ...) as default tags, so every account tags alike without repeating them."""
     assume_roles = (
         # The typed args class, not a dict: provider config travels as JSON and must carry the provider's own
         # camelCase names (roleArn), which a plain snake_case dict would not get.
@@ -61,7 +64,11 @@ def account_provider(stack: str, config: AccountStackConfig, account: dict[str, 
         else None
     )
     return aws.Provider(
-        f"{config.account}-account", region=region, assume_roles=assume_roles, allowed_account_ids=[account["id"]]
+        f"{config.account}-account",
+        region=region,
+        assume_roles=assume_roles,
+        allowed_account_ids=[account["id"]],
+        default_tags=aws.ProviderDefaultTagsArgs(tags={**network_tags, "LatticeAccount": config.account}),
     )
 
 
@@ -71,11 +78,11 @@ async def main() -> None:
 
     reference = pulumi.StackReference(config.network_stack)
     network = {name: (await reference.get_output_details(name)).value for name in NETWORK_OUTPUTS}
-    missing = [name for name in NETWORK_OUTPUTS if name != "shareArn" and network[name] in (None, "")]
+    missing = [name for name in NETWORK_OUTPUTS if name not in ("shareArn", "tags") and network[name] in (None, "")]
     if missing:
         raise ConfigError([f"lattice:networkStack: {config.network_stack} has no outputs {missing}; run `pulumi up` there first"], source)
     account = check_against_network(config, network, source)
-    provider = account_provider(stack, config, account, network["region"])
+    provider = account_provider(stack, config, account, network["region"], network["tags"] or {})
     in_account = pulumi.ResourceOptions(providers={"aws": provider})
 
     joined: list[pulumi.Resource] = []

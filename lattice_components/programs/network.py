@@ -34,6 +34,7 @@ def exports(config: NetworkStackConfig, network: ServiceNetwork, region: str) ->
         "shareArn": network.share_arn,
         "region": region,
         "networkAccount": config.network_account,
+        "tags": dict(config.network.tags),
         "accounts": {
             name: {"id": account.id, "inOrganization": account.in_organization}
             for name, account in config.accounts.items()

@@ -1,0 +1,173 @@
+"""The lattice policy pack's policies: pure checks wrapped as pulumi-policy policies, with levels and config.
+
+`all_policies()` is everything `__main__.py` needs. Default levels follow one rule: what opens a service to
+unintended callers is mandatory; what is a hygiene or operability concern is advisory, and the prod example
+config (`policy-config.prod.json`) turns the hygiene ones mandatory. Every level can be overridden with
+`--policy-pack-config` (`{"<policy>": {"enforcementLevel": ...}}` or `{"all": ...}`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    Policy,
+    PolicyConfigSchema,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+from pulumi_policy.proxy import UnknownValueError
+
+import auth_policy_checks
+import resource_checks as rc
+import stack_checks
+from policy_inputs import Resource, Unknown, from_policy_resource, from_validation_args
+
+PACK_NAME = "lattice"
+
+ResourceCheck = Callable[[Resource, Mapping[str, Any]], Iterator[str]]
+StackCheck = Callable[[Sequence[Resource], Mapping[str, Any]], Iterator[tuple[str, str]]]
+
+_NAMES = {"type": "array", "items": {"type": "string"}, "default": []}
+
+
+def _schema(**properties: dict[str, Any]) -> PolicyConfigSchema:
+    return PolicyConfigSchema(properties=properties)
+
+
+def _defaults(schema: PolicyConfigSchema | None) -> dict[str, Any]:
+    """Schema defaults applied in code too: the CLI may or may not fill them in, tests and plan never do."""
+    if schema is None:
+        return {}
+    return {key: spec["default"] for key, spec in schema.properties.items() if "default" in spec}
+
+
+def _drain(findings: Iterator[Any], report: Callable[[Any], None]) -> None:
+    """Report every finding; turn our `Unknown` into the SDK's, so the engine says "can't run during preview"."""
+    try:
+        for finding in findings:
+            report(finding)
+    except Unknown as unknown:
+        raise UnknownValueError(unknown.sentinel, unknown.path.split(".")) from None
+
+
+def resource_policy(
+    name: str,
+    description: str,
+    types: Sequence[str],
+    check: ResourceCheck,
+    level: EnforcementLevel,
+    schema: PolicyConfigSchema | None = None,
+    severity: Severity | None = None,
+) -> ResourceValidationPolicy:
+    """A resource policy running `check` on resources of `types`, with its config defaults filled in."""
+    defaults = _defaults(schema)
+
+    def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+        if args.resource_type not in types:
+            return
+        config = {**defaults, **args.get_config()}
+        _drain(check(from_validation_args(args), config), lambda message: report_violation(message, None))
+
+    return ResourceValidationPolicy(
+        name=name, description=description, validate=validate, enforcement_level=level,
+        config_schema=schema, severity=severity,
+    )
+
+
+def stack_policy(
+    name: str,
+    description: str,
+    check: StackCheck,
+    level: EnforcementLevel,
+    schema: PolicyConfigSchema | None = None,
+    severity: Severity | None = None,
+) -> StackValidationPolicy:
+    """A stack policy running `check` over all resources; each finding names the resource's URN."""
+    defaults = _defaults(schema)
+
+    def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+        config = {**defaults, **args.get_config()}
+        resources = [from_policy_resource(r) for r in args.resources]
+        _drain(check(resources, config), lambda finding: report_violation(finding[0], finding[1]))
+
+    return StackValidationPolicy(
+        name=name, description=description, validate=validate, enforcement_level=level,
+        config_schema=schema, severity=severity,
+    )
+
+
+_EXEMPT = _schema(exemptResources=_NAMES)
+MANDATORY, ADVISORY = EnforcementLevel.MANDATORY, EnforcementLevel.ADVISORY
+
+
+def all_policies() -> list[Policy]:
+    """Every policy of the pack, in the order the CLI lists them."""
+    policies: list[Policy] = [
+        resource_policy(
+            "lattice-auth-type-not-none",
+            "Service networks and services must use authType AWS_IAM (a missing authType is NONE).",
+            (rc.SERVICE_NETWORK, rc.SERVICE), rc.check_auth_type, MANDATORY, severity=Severity.HIGH,
+        ),
+        resource_policy(
+            "lattice-target-group-health-check",
+            "INSTANCE and IP target groups over HTTP/HTTPS need an enabled health check with a path.",
+            (rc.TARGET_GROUP,), rc.check_target_group_health_check, MANDATORY, severity=Severity.MEDIUM,
+        ),
+        resource_policy(
+            "lattice-auth-policy-document",
+            "Auth policies must parse, use Version 2012-10-17, fit 10 KB and never allow everyone unconfined.",
+            (auth_policy_checks.AUTH_POLICY,), auth_policy_checks.check_auth_policy_document, MANDATORY,
+            _schema(confiningConditionKeys={
+                "type": "array", "items": {"type": "string"},
+                "default": list(auth_policy_checks.DEFAULT_CONFINING_KEYS),
+            }),
+            severity=Severity.CRITICAL,
+        ),
+        resource_policy(
+            "lattice-ram-share-external-principals",
+            "RAM shares keep allowExternalPrincipals false unless allow-listed in allowedExternalShares.",
+            (rc.RESOURCE_SHARE,), rc.check_ram_share_external_principals, MANDATORY,
+            _schema(allowedExternalShares=_NAMES), severity=Severity.HIGH,
+        ),
+        stack_policy(
+            "lattice-iam-auth-has-policy",
+            "Services and service networks with authType AWS_IAM need an auth policy, or all traffic is denied.",
+            stack_checks.check_iam_auth_has_policy, ADVISORY, _EXEMPT,
+        ),
+        stack_policy(
+            "lattice-service-associated",
+            "Every service is associated with a service network.",
+            stack_checks.check_service_associated, ADVISORY, _EXEMPT,
+        ),
+        stack_policy(
+            "lattice-network-access-logs",
+            "Every service network has an access-log subscription.",
+            stack_checks.check_network_access_logs, ADVISORY, _EXEMPT,
+        ),
+        resource_policy(
+            "lattice-listener-https",
+            "Listeners use HTTPS unless allow-listed in allowedHttpListeners.",
+            (rc.LISTENER,), rc.check_listener_https, ADVISORY, _schema(allowedHttpListeners=_NAMES),
+        ),
+        resource_policy(
+            "lattice-required-tags",
+            "Taggable Lattice resources carry the tag keys listed in requiredTags.",
+            tuple(rc.TAGGABLE_TYPES), rc.check_required_tags, ADVISORY, _schema(requiredTags=_NAMES),
+        ),
+        resource_policy(
+            "lattice-forward-weights",
+            "A forward action does not send all traffic to one target group while another sits at weight 0.",
+            (rc.LISTENER, rc.LISTENER_RULE), rc.check_forward_weights, ADVISORY,
+        ),
+    ]
+    # The API-model policies (policy_pack/api_model_policy.py, written separately) join here:
+    #     from api_model_policy import api_model_policies
+    #     policies.extend(api_model_policies())
+    return policies

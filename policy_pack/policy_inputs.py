@@ -1,0 +1,153 @@
+"""What a Lattice policy sees: one resource as plain data, and the preview's unknown values made explicit.
+
+The analyzer hands policies `args.props` wrapped in pulumi-policy's proxy, which raises `UnknownValueError`
+on the first unknown value it touches (even `"key" in props` and `.get()` do). Our checks are pure functions
+over plain dicts instead, so they are testable without the SDK; they see unknowns as pulumi-policy's sentinel
+strings and ask for values through `lookup`, which raises `Unknown` only when a decision really needs one.
+The policy wrappers turn `Unknown` back into the SDK's `UnknownValueError`, so the engine reports its usual
+advisory "can't run policy ... during preview" instead of a violation.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pulumi_policy.deserialize import serialize_properties
+from pulumi_policy.proxy import (
+    UNKNOWN_ARCHIVE_VALUE,
+    UNKNOWN_ARRAY_VALUE,
+    UNKNOWN_ASSET_VALUE,
+    UNKNOWN_BOOLEAN_VALUE,
+    UNKNOWN_NUMBER_VALUE,
+    UNKNOWN_OBJECT_VALUE,
+    UNKNOWN_STRING_VALUE,
+)
+
+# The engine marshals every unknown as the string sentinel; the SDK also knows typed ones, so accept them all.
+UNKNOWN_SENTINELS = frozenset(
+    {
+        UNKNOWN_STRING_VALUE,
+        UNKNOWN_BOOLEAN_VALUE,
+        UNKNOWN_NUMBER_VALUE,
+        UNKNOWN_ARRAY_VALUE,
+        UNKNOWN_OBJECT_VALUE,
+        UNKNOWN_ASSET_VALUE,
+        UNKNOWN_ARCHIVE_VALUE,
+    }
+)
+
+
+def is_unknown(value: Any) -> bool:
+    """True for a value the engine cannot know until apply (an output of a resource not created yet)."""
+    return isinstance(value, str) and value in UNKNOWN_SENTINELS
+
+
+class Unknown(Exception):
+    """A check needs a value that is unknown during preview; `path` is where it sits (`config.protocol`)."""
+
+    def __init__(self, path: str, sentinel: str = UNKNOWN_STRING_VALUE) -> None:
+        super().__init__(f"{path} is unknown during preview")
+        self.path = path
+        self.sentinel = sentinel if sentinel in UNKNOWN_SENTINELS else UNKNOWN_STRING_VALUE
+
+
+def lookup(data: Any, path: str, default: Any = None, *, at: str = "") -> Any:
+    """The value at a dotted `path` of camelCase keys, `default` when absent or null.
+
+    Raises `Unknown` when the value, or an object on the way to it, is unknown: a missing key can be
+    decided on, an unknown one cannot. `at` prefixes the reported path (`defaultAction.forwards[0]`).
+    """
+    current = data
+    walked: list[str] = [at] if at else []
+    for part in path.split("."):
+        if is_unknown(current):
+            raise Unknown(".".join(walked), current)
+        if not isinstance(current, Mapping) or current.get(part) is None:
+            return default
+        current = current[part]
+        walked.append(part)
+    if is_unknown(current):
+        raise Unknown(".".join(walked), current)
+    return current
+
+
+def known_list(value: Any, path: str) -> list[Any]:
+    """`value` as a list (None -> []), raising `Unknown` when the list itself is unknown."""
+    if is_unknown(value):
+        raise Unknown(path, value)
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def json_object(value: Any) -> Mapping[str, Any]:
+    """A nested object that may arrive JSON-encoded (provider inputs such as `defaultTags` do)."""
+    if isinstance(value, str) and not is_unknown(value):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {}
+    return value if isinstance(value, Mapping) else {}
+
+
+def plain(props: Any) -> dict[str, Any]:
+    """pulumi-policy's proxied props as plain dicts and lists, unknown sentinels kept as they are.
+
+    `serialize_properties` is the SDK's own unwrapping (it feeds remediations back to the engine), so it reads
+    the proxies' targets without tripping the unknown checks.
+    """
+    if props is None:
+        return {}
+    return dict(serialize_properties(props))
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One resource as a policy check sees it (inputs for resource policies, outputs for stack policies)."""
+
+    type: str
+    name: str
+    props: Mapping[str, Any]
+    urn: str = ""
+    provider_props: Mapping[str, Any] = field(default_factory=dict)
+    # input property -> URNs of the resources whose outputs flowed into it (stack policies only)
+    property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """`Service 'orders'`: the type's last segment and the Pulumi resource name, for messages."""
+        return f"{self.type.rsplit(':', 1)[-1]} '{self.name}'"
+
+    def known_names(self) -> set[str]:
+        """The Pulumi name and the known AWS `name` property: what allow-lists in policy config may name."""
+        aws_name = self.props.get("name")
+        return {self.name} | ({aws_name} if isinstance(aws_name, str) and not is_unknown(aws_name) else set())
+
+
+def from_validation_args(args: Any) -> Resource:
+    """A `ResourceValidationArgs` (proxied inputs) as a plain `Resource`."""
+    provider = getattr(args, "provider", None)
+    return Resource(
+        type=args.resource_type,
+        name=args.name,
+        props=plain(args.props),
+        urn=args.urn,
+        provider_props=plain(provider.props) if provider is not None else {},
+    )
+
+
+def from_policy_resource(resource: Any) -> Resource:
+    """A stack policy's `PolicyResource` (proxied outputs, resolved dependencies) as a plain `Resource`."""
+    deps: Mapping[str, Iterable[Any]] = resource.property_dependencies or {}
+    provider = getattr(resource, "provider", None)
+    return Resource(
+        type=resource.resource_type,
+        name=resource.name,
+        props=plain(resource.props),
+        urn=resource.urn,
+        provider_props=plain(provider.props) if provider is not None else {},
+        property_dependencies={key: tuple(dep.urn for dep in urns) for key, urns in deps.items()},
+    )
