@@ -58,12 +58,10 @@ def _documented_range(root: str, path: str) -> tuple[int | None, int | None]:
     the documented range is what the API accepts for a value we set.
     """
     found = api_model.limits(root, path)
-    low, high = found.min, found.max
-    doc = api_model.member_shape(root, path).documentation or ""
-    stated = re.search(r"range is (\d+)\s*[–-]\s*(\d+)", doc)
-    if stated:
-        low, high = max(low or 0, int(stated.group(1))), min(high if high is not None else 10**9, int(stated.group(2)))
-    return low, high
+    stated = api_model.documented_range(root, path)
+    if stated is None:
+        return found.min, found.max
+    return max(found.min or stated.min, stated.min), min(found.max if found.max is not None else stated.max, stated.max)
 
 
 def _items(root: str, path: str) -> dict[str, int]:
@@ -246,6 +244,11 @@ class ActionSpec(Spec):
     def _exactly_one(self) -> "ActionSpec":
         if (self.forward is None) == (self.fixed_response is None):
             raise ValueError("set exactly one of forward or fixedResponse")
+        allowed = api_model.documented_values("FixedResponseAction", "statusCode")
+        if self.fixed_response is not None and allowed and self.fixed_response not in allowed.values:
+            raise _rule_error(
+                "fixedResponse", f"{self.fixed_response} is not supported: the API accepts only {' or '.join(map(str, allowed.values))}"
+            )
         if self.forward is not None:
             names = [target.target_group for target in self.forward]
             duplicates = sorted({name for name in names if names.count(name) > 1})

@@ -78,7 +78,7 @@ def service_args(**overrides):
                 "name": "maintenance",
                 "priority": 2000,
                 "match": {"path_exact": "/admin"},
-                "action": {"fixed_response": 503},
+                "action": {"fixed_response": 500},
             }],
         }],
         "allowed_callers": {"principals": ["arn:aws:iam::123456789012:role/FrontendAppRole"], "organization_ids": ["o-a1b2c3d4e5"]},
@@ -122,7 +122,7 @@ def test_rules_match_paths_methods_and_headers_and_answer_fixed_responses(servic
     }
     assert rules["lambda-path"]["action"] == {"forward": {"targetGroups": [{"targetGroupIdentifier": groups["order-fn"], "weight": 100}]}}
     assert rules["maintenance"]["priority"] == 2000
-    assert rules["maintenance"]["action"] == {"fixedResponse": {"statusCode": 503}}
+    assert rules["maintenance"]["action"] == {"fixedResponse": {"statusCode": 500}}
 
 
 def test_the_auth_policy_allows_the_declared_principals_and_organization_through_the_network(service_run):

@@ -149,3 +149,12 @@ def test_config_errors_print_without_a_traceback():
     import pulumi
 
     assert issubclass(ConfigError, pulumi.RunError)
+
+
+def test_a_fixed_response_the_api_does_not_support_is_rejected(network_outputs):
+    # GIVEN a rule answering 501, which the model's range 100-599 admits but its documentation does not
+    def answer_501(config):
+        config["lattice:services"]["payment-service"]["listeners"][0]["rules"][0]["action"] = {"fixedResponse": 501}
+
+    error = run_orders(network_outputs, answer_501)
+    assert "lattice:services.payment-service.listeners[0].rules[0].action.fixedResponse: 501 is not supported: the API accepts only 404 or 500" in error.problems

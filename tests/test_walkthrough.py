@@ -161,3 +161,17 @@ def test_prod_protects_the_shared_network_and_keeps_access_logs(dev, prod):
     assert prod.network.of_type("aws:vpclattice/accessLogSubscription:AccessLogSubscription")
     assert not dev.network.of_type("aws:vpclattice/accessLogSubscription:AccessLogSubscription")
     assert len(find_run(prod, "orders").of_type("aws:vpclattice/accessLogSubscription:AccessLogSubscription")) == 3
+
+
+def test_every_resource_the_stacks_register_is_one_the_lattice_api_accepts(environment):
+    # Checked against botocore's API model (names, enums, ranges, patterns, unions) and the cross-field rules.
+    from lattice_components.api_check import check_resource
+
+    problems = [
+        f"{run.stack}: {r.name}: {violation}"
+        for run in environment.runs
+        for r in run.resources
+        if r.type.startswith("aws:vpclattice/")
+        for violation in check_resource(r.type, r.inputs)
+    ]
+    assert problems == []
