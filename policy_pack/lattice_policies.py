@@ -167,7 +167,9 @@ def all_policies() -> list[Policy]:
             (rc.LISTENER, rc.LISTENER_RULE), rc.check_forward_weights, ADVISORY,
         ),
     ]
-    # The API-model policies (policy_pack/api_model_policy.py, written separately) join here:
-    #     from api_model_policy import api_model_policies
-    #     policies.extend(api_model_policies())
+    # What the AWS API itself would reject, read from botocore's model (lattice_components.api_check), so a
+    # stack written without our components is held to the same limits as our config.
+    from api_model_policy import api_model_policies
+
+    policies.extend(api_model_policies())
     return policies
