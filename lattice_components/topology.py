@@ -150,7 +150,7 @@ def access_rows(env_run: offline.EnvironmentRun) -> list[dict[str, Any]]:
     matrix = access.access_matrix(everyone, topology)
     names = {service.arn: service.name or service.arn for service in topology.services}
     by_label = {caller.label: caller for caller in everyone}
-    return [
+    rows = [
         {
             "caller": label.split(" (")[0],
             "principal": by_label[label].principal_arn,
@@ -162,6 +162,7 @@ def access_rows(env_run: offline.EnvironmentRun) -> list[dict[str, Any]]:
         }
         for (label, service_arn), decision in matrix.items()
     ]
+    return sorted(rows, key=lambda row: (row["caller"], row["vpc"], row["service"]))
 
 
 def mermaid(env_run: offline.EnvironmentRun) -> str:
@@ -176,9 +177,9 @@ def mermaid(env_run: offline.EnvironmentRun) -> str:
     for run in env_run.accounts:
         name, _ = _account_of(run, env_run)
         body = members.setdefault(name, [])
-        for service in run.of_type(SERVICE):
+        for service in sorted(run.of_type(SERVICE), key=lambda r: r.inputs["name"]):
             body.append(f'    {node(service.inputs["name"])}["{service.inputs["name"]}<br/>{service.inputs.get("authType", "NONE")}"]')
-        for association in run.of_type(VPC_ASSOCIATION):
+        for association in sorted(run.of_type(VPC_ASSOCIATION), key=lambda r: r.inputs["vpcIdentifier"]):
             vpc = association.inputs["vpcIdentifier"]
             body.append(f'    {node(vpc)}(["{vpc}"])')
     accounts = env_run.network.outputs.get("accounts", {})
@@ -187,11 +188,12 @@ def mermaid(env_run: offline.EnvironmentRun) -> str:
         lines.append(f'  subgraph {node("account-" + name)}["{name} {accounts.get(name, {}).get("id", "")} ({role})"]')
         lines += body
         lines.append("  end")
-    for run in env_run.accounts:
-        for service in run.of_type(SERVICE):
-            lines.append(f'  {node(service.inputs["name"])} -- association --> {node("sn")}')
-        for association in run.of_type(VPC_ASSOCIATION):
-            lines.append(f'  {node(association.inputs["vpcIdentifier"])} -- association --> {node("sn")}')
+    # Sorted: the engine registers resources concurrently, so registration order is not stable between runs.
+    associated = sorted(
+        [r.inputs["name"] for run in env_run.accounts for r in run.of_type(SERVICE)]
+        + [r.inputs["vpcIdentifier"] for run in env_run.accounts for r in run.of_type(VPC_ASSOCIATION)]
+    )
+    lines += [f'  {node(name)} -- association --> {node("sn")}' for name in associated]
     allowed = sorted({(row["vpc"], row["caller"], row["service"]) for row in access_rows(env_run) if row["allowed"]})
     for vpc, caller, service in allowed:
         lines.append(f'  {node(vpc)} -. "{caller}" .-> {node(service)}')
