@@ -1,7 +1,6 @@
 """`ConsumerVpcAttachment`: lets the workloads of one VPC call the services of a service network."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: the package host (hosting.py) reads these annotations at run time.
 from typing import NotRequired, TypedDict
 
 import pulumi
@@ -13,11 +12,11 @@ from .validation import validate_args
 TYPE_TOKEN = "lattice:index:ConsumerVpcAttachment"
 
 
-class ConsumerSecurityGroupArgs(TypedDict):
+class ConsumerSecurityGroup(TypedDict):
     """The security group `ConsumerVpcAttachment` creates for the association."""
 
     client_cidrs: list[str]
-    """CIDRs of the clients in the VPC (usually the VPC's CIDR)."""
+    """CIDRs of the clients in the VPC (usually the VPC's CIDR); at least one."""
     ports: NotRequired[list[int]]
     """Listener ports the clients call (default [443])."""
 
@@ -26,25 +25,23 @@ class ConsumerVpcAttachmentArgs(TypedDict):
     """Arguments of `ConsumerVpcAttachment`."""
 
     vpc_id: str
-    """The consumer VPC (`vpc-...`). A VPC can be associated with one service network only."""
+    """The consumer VPC (`vpc-...`), associated with one service network only; a plain value, checked before anything is registered."""
     service_network_arn: pulumi.Input[str]
     """ARN of the service network (the ARN, so the association works from another account)."""
     security_group_ids: NotRequired[list[str]]
     """Existing security groups for the association (together with a created one, at most the API's 5)."""
-    create_security_group: NotRequired[ConsumerSecurityGroupArgs]
-    """Create a security group that admits the clients on the listener ports and lets them reach Lattice's
-    managed prefix list."""
+    create_security_group: NotRequired[ConsumerSecurityGroup]
+    """Create a security group that admits the clients on the listener ports and lets them reach Lattice's prefix list."""
     private_dns_enabled: NotRequired[bool]
     """Create-only: changing it replaces the association."""
     region: NotRequired[str]
-    """The network's region; needed with `create_security_group` to find the Lattice prefix list."""
+    """The network's region; needed to find the Lattice prefix list when the component creates a security group."""
     tags: NotRequired[dict[str, str]]
     """Tags on every resource the component creates."""
 
 
 class ConsumerVpcAttachment(pulumi.ComponentResource):
-    """Associates a consumer VPC with the service network, with 0-5 security groups that decide which clients in
-    the VPC may send traffic to it. IAM auth policies add the second layer on top."""
+    """Associates a consumer VPC with the service network, with 0-5 security groups that decide which of its clients may send traffic to it; IAM auth policies add the second layer."""
 
     association_id: pulumi.Output[str]
     """The ID of the service-network VPC association."""

@@ -1,8 +1,7 @@
 """`LatticeService`: a service with its target groups, listeners, rules, auth policy and network association."""
 
-from __future__ import annotations
-
-from typing import Any, NotRequired, TypedDict
+# No `from __future__ import annotations` here: the package host (hosting.py) reads these annotations at run time.
+from typing import NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -13,6 +12,150 @@ from .validation import validate_args
 
 TYPE_TOKEN = "lattice:index:LatticeService"
 
+# The argument types below are also the package schema other languages are generated from
+# (`lattice_components.hosting`): every nested object is a TypedDict named after what it is (other languages add
+# `Args` themselves), every field has a docstring, and a field that drives a decision (names, types, protocols,
+# weights, priorities) is plain, so the component can decide on it before anything is registered. Their keys are
+# the snake_case field names of the models in `config.py`, which validate them.
+
+
+class HealthCheck(TypedDict):
+    """How Lattice checks the targets of an INSTANCE or IP target group; every field defaults to the API's default."""
+
+    enabled: NotRequired[bool]
+    """Run the health check (default true). `false` sends an explicitly disabled check."""
+    protocol: NotRequired[str]
+    """HTTP, HTTPS or TCP; defaults to the target group's protocol."""
+    protocol_version: NotRequired[str]
+    """HTTP1 (default) or HTTP2."""
+    path: NotRequired[str]
+    """The path requested, starting with `/` (default `/`)."""
+    port: NotRequired[int]
+    """The port checked; defaults to the target group's port."""
+    interval_seconds: NotRequired[int]
+    """Seconds between checks, 5-300 (default 30)."""
+    timeout_seconds: NotRequired[int]
+    """Seconds to wait for an answer, 1-120 (default 5)."""
+    healthy_threshold: NotRequired[int]
+    """Consecutive successes before a target is healthy, 2-10 (default 5)."""
+    unhealthy_threshold: NotRequired[int]
+    """Consecutive failures before a target is unhealthy, 2-10 (default 2)."""
+    matcher: NotRequired[str]
+    """HTTP codes that mean healthy: `200` (default), `200,204` or `200-299`."""
+
+
+class Target(TypedDict):
+    """One registered target of a target group."""
+
+    id: str
+    """An EC2 instance ID (INSTANCE), an IP address (IP), a Lambda function ARN (LAMBDA) or an ALB ARN (ALB)."""
+    port: NotRequired[int]
+    """The port the target listens on; defaults to the target group's port."""
+
+
+class TargetGroup(TypedDict):
+    """A target group: the compute behind a service."""
+
+    type: NotRequired[str]
+    """INSTANCE (default), IP, LAMBDA or ALB."""
+    port: NotRequired[int]
+    """The port the targets listen on; required for INSTANCE, IP and ALB groups, none for LAMBDA."""
+    protocol: NotRequired[str]
+    """HTTP, HTTPS or TCP; required for INSTANCE, IP and ALB groups, none for LAMBDA."""
+    protocol_version: NotRequired[str]
+    """HTTP1, HTTP2 or GRPC (the API's default is HTTP1)."""
+    vpc_id: NotRequired[pulumi.Input[str]]
+    """The VPC of the targets (`vpc-...`); required for INSTANCE, IP and ALB groups, none for LAMBDA."""
+    health_check: NotRequired[HealthCheck]
+    """The health check of an INSTANCE or IP group (default: the API's; `enabled` false turns it off); LAMBDA and ALB groups take none."""
+    targets: NotRequired[list[Target]]
+    """The targets to register (default none)."""
+
+
+class WeightedTargetGroup(TypedDict):
+    """One target group of a forward action and its share of the traffic."""
+
+    target_group: str
+    """The name of one of this service's target groups (a key of its target groups)."""
+    weight: NotRequired[int]
+    """Relative weight, 0-999 (default 100): weights 90 and 10 send 90% and 10% of the requests."""
+
+
+class Action(TypedDict):
+    """Where requests go: forward to weighted target groups, or answer with a fixed response; exactly one of the two."""
+
+    forward: NotRequired[list[WeightedTargetGroup]]
+    """Forward to 1-10 weighted target groups of this service."""
+    fixed_response: NotRequired[int]
+    """Answer with this HTTP status code (100-599) instead of forwarding."""
+
+
+class HeaderMatch(TypedDict):
+    """A header condition of a rule: set exactly one of `exact`, `prefix` or `contains`."""
+
+    name: str
+    """The header name."""
+    exact: NotRequired[str]
+    """The header equals this value."""
+    prefix: NotRequired[str]
+    """The header starts with this value."""
+    contains: NotRequired[str]
+    """The header contains this value."""
+    case_sensitive: NotRequired[bool]
+    """Compare case-sensitively (default false)."""
+
+
+class RuleMatch(TypedDict):
+    """What a rule matches: a path (exact or prefix), a method and headers; at least one of them."""
+
+    path_prefix: NotRequired[str]
+    """The path starts with this prefix (which starts with `/`)."""
+    path_exact: NotRequired[str]
+    """The path is exactly this (starting with `/`); not together with a path prefix."""
+    path_case_sensitive: NotRequired[bool]
+    """Compare the path case-sensitively (default true)."""
+    method: NotRequired[str]
+    """The HTTP method (GET, POST, ...)."""
+    headers: NotRequired[list[HeaderMatch]]
+    """Header conditions, all of which must hold (1-5)."""
+
+
+class Rule(TypedDict):
+    """A listener rule: requests that match go to its action instead of the listener's default action."""
+
+    name: str
+    """Rule name: 3-63 lowercase letters, digits and hyphens, not starting with `rule-`."""
+    priority: int
+    """1-2000, lower numbers evaluated first; unique per listener."""
+    match: RuleMatch
+    """The requests this rule takes."""
+    action: Action
+    """Where they go."""
+
+
+class Listener(TypedDict):
+    """A listener: a protocol and port the service accepts, its default action and its rules."""
+
+    name: str
+    """Listener name: 3-63 lowercase letters, digits and hyphens, not starting with `listener-`."""
+    protocol: NotRequired[str]
+    """HTTPS (default), HTTP or TLS_PASSTHROUGH."""
+    port: NotRequired[int]
+    """1-65535; defaults to 80 for HTTP and 443 otherwise."""
+    default_action: Action
+    """Where requests no rule matches go, e.g. `forward` to a stable and a canary group weighted 90/10."""
+    rules: NotRequired[list[Rule]]
+    """Rules evaluated before the default action (none for TLS_PASSTHROUGH)."""
+
+
+class AllowedCallers(TypedDict):
+    """Who may invoke a service; the service's auth policy is generated from this."""
+
+    principals: NotRequired[list[str]]
+    """IAM role or user ARNs (`arn:aws:iam::123456789012:role/FrontendAppRole`) or 12-digit account IDs."""
+    organization_ids: NotRequired[list[str]]
+    """Every principal of these AWS Organizations (`o-...`)."""
+
 
 class LatticeServiceArgs(TypedDict):
     """Arguments of `LatticeService`. Nested objects have the same keys as the stack config, in snake_case."""
@@ -21,17 +164,14 @@ class LatticeServiceArgs(TypedDict):
     """Service name: 3-40 lowercase letters, digits and hyphens, not starting with `svc-`."""
     service_network_arn: pulumi.Input[str]
     """ARN of the service network to join (the ARN, not the ID, so it works across accounts)."""
-    target_groups: dict[str, dict[str, Any]]
-    """Target groups by name: `type` (INSTANCE default, IP, LAMBDA, ALB), `port`, `protocol`, `vpc_id`,
-    `health_check` (INSTANCE and IP get the API's defaults unless `enabled: False`), `targets` [{id, port}]."""
-    listeners: list[dict[str, Any]]
-    """Listeners: `name`, `protocol` (HTTPS default, HTTP, TLS_PASSTHROUGH), `port`, `default_action`
-    ({forward: [{target_group, weight}]} or {fixed_response: status}), `rules` [{name, priority, match, action}]."""
+    target_groups: dict[str, TargetGroup]
+    """Target groups by name (3-128 lowercase letters, digits and hyphens, not starting with `tg-`)."""
+    listeners: list[Listener]
+    """The service's listeners (at least one), each with its default action and rules."""
     auth_type: NotRequired[str]
     """`AWS_IAM` (default) or `NONE`."""
-    allowed_callers: NotRequired[dict[str, list[str]]]
-    """`principals` (IAM ARNs or account IDs) and `organization_ids` that may invoke the service; required
-    with AWS_IAM, since without an auth policy every request is denied."""
+    allowed_callers: NotRequired[AllowedCallers]
+    """Who may invoke the service; required with AWS_IAM, since without an auth policy every request is denied."""
     custom_domain_name: NotRequired[str]
     """Custom domain (3-255 characters); required for TLS_PASSTHROUGH."""
     certificate_arn: NotRequired[str]
@@ -45,8 +185,7 @@ class LatticeServiceArgs(TypedDict):
 
 
 class LatticeService(pulumi.ComponentResource):
-    """A VPC Lattice service: target groups with health checks, listeners with weighted forwarding and rules,
-    an auth policy generated from its allowed callers, and its association with the service network."""
+    """A VPC Lattice service: target groups with health checks, listeners with weighted forwarding and rules, an auth policy generated from its allowed callers, and its association with the service network."""
 
     service_id: pulumi.Output[str]
     """The service ID (`svc-...`)."""

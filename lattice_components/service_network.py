@@ -1,7 +1,6 @@
 """`ServiceNetwork`: the shared service network, its auth policy, access logs and RAM share."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: the package host (hosting.py) reads these annotations at run time.
 from typing import NotRequired, TypedDict
 
 import pulumi
@@ -20,7 +19,7 @@ class ServiceNetworkArgs(TypedDict):
     name: str
     """Service network name: 3-63 lowercase letters, digits and hyphens."""
     auth_type: NotRequired[str]
-    """`AWS_IAM` (default) or `NONE`. With AWS_IAM the network auth policy below gates every request."""
+    """`AWS_IAM` (default) or `NONE`. With AWS_IAM the network's auth policy (member accounts, organization) gates every request."""
     member_account_ids: NotRequired[list[str]]
     """Accounts whose principals may send traffic through the network (its auth policy)."""
     organization_id: NotRequired[str]

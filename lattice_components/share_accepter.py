@@ -1,7 +1,6 @@
 """`ShareAccepter`: accepts the network's RAM share in an account outside the organization."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: the package host (hosting.py) reads these annotations at run time.
 from typing import TypedDict
 
 import pulumi
@@ -18,8 +17,7 @@ class ShareAccepterArgs(TypedDict):
 
 
 class ShareAccepter(pulumi.ComponentResource):
-    """Accepts a RAM share invitation. Accounts inside the organization need none: RAM shares with them directly
-    when sharing with AWS Organizations is enabled; accounts outside it see nothing until they accept."""
+    """Accepts a RAM share invitation. Accounts inside the organization need none (RAM shares with them directly when sharing with AWS Organizations is enabled); accounts outside it see nothing until they accept."""
 
     share_id: pulumi.Output[str]
     """The ID of the accepted share."""

@@ -1,0 +1,308 @@
+"""The `lattice` package other languages consume: GIVEN the components' type annotations and docstrings, WHEN the
+SDK's analyser (the code `component_provider_host` serves the schema with) reads them, THEN the schema holds every
+component with every input and output, their types, plainness and descriptions, nested objects with the keys
+of the config models that validate them, and it is the committed schema.json.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import selectors
+import subprocess
+import sys
+from typing import Any
+
+import grpc
+import pytest
+import yaml
+from google.protobuf import empty_pb2
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+
+from lattice_components import config, hosting
+from lattice_components.offline import REPO_ROOT
+
+SCHEMA_FILE = REPO_ROOT / "schema.json"
+PLUGIN_DIR = REPO_ROOT / "provider"
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    return hosting.package_schema()
+
+
+def kind(prop: dict[str, Any], *, output: bool = False) -> str:
+    """A property's type in Python notation; `Input[...]` where a program may pass another resource's output."""
+    if "$ref" in prop:
+        base = prop["$ref"].rsplit(":", 1)[-1]
+    elif prop["type"] == "array":
+        base = f"list[{kind(prop['items'], output=output)}]"
+    elif prop["type"] == "object":
+        base = f"dict[{kind(prop['additionalProperties'], output=output)}]"
+    else:
+        base = {"string": "str", "integer": "int", "boolean": "bool", "number": "float"}[prop["type"]]
+    return base if output or prop.get("plain") else f"Input[{base}]"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The committed schema
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_the_committed_schema_is_the_one_the_package_serves(schema):
+    committed = json.loads(SCHEMA_FILE.read_text()) if SCHEMA_FILE.exists() else None
+    if committed == schema:
+        return
+    changed = sorted(
+        token
+        for section in ("resources", "types")
+        for token in set((committed or {}).get(section, {})) | set(schema.get(section, {}))
+        if (committed or {}).get(section, {}).get(token) != schema.get(section, {}).get(token)
+    )
+    pytest.fail(
+        f"schema.json is not the schema the package serves (changed: {changed or 'package metadata'}). "
+        f"The components' arguments, outputs or docstrings changed: regenerate it with\n\n    {hosting.REGENERATE}\n\n"
+        "and commit it with the change.",
+        pytrace=False,
+    )
+
+
+def test_the_package_is_lattice_at_the_version_of_the_distribution(schema):
+    assert (schema["name"], schema["version"]) == ("lattice", importlib.metadata.version("lattice-components"))
+    assert schema["dependencies"] == []  # no argument references another package's types
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Every component, every input and output
+# --------------------------------------------------------------------------------------------------------------
+
+COMPONENTS = {
+    "lattice:index:ServiceNetwork": {
+        "inputs": {
+            "name": "str",
+            "authType": "str",
+            "memberAccountIds": "list[str]",
+            "organizationId": "str",
+            "sharePrincipals": "list[str]",
+            "allowExternalPrincipals": "bool",
+            "accessLogs": "bool",
+            "accessLogRetentionDays": "int",
+            "tags": "dict[str]",
+        },
+        "required": ["name"],
+        "outputs": {
+            "serviceNetworkId": "str", "serviceNetworkArn": "str", "serviceNetworkName": "str", "shareArn": "str",
+        },
+    },
+    "lattice:index:LatticeService": {
+        "inputs": {
+            "name": "str",
+            "serviceNetworkArn": "Input[str]",
+            "targetGroups": "dict[TargetGroup]",
+            "listeners": "list[Listener]",
+            "authType": "str",
+            "allowedCallers": "AllowedCallers",
+            "customDomainName": "str",
+            "certificateArn": "str",
+            "accessLogs": "bool",
+            "accessLogRetentionDays": "int",
+            "tags": "dict[str]",
+        },
+        "required": ["listeners", "name", "serviceNetworkArn", "targetGroups"],
+        "outputs": {"serviceId": "str", "serviceArn": "str", "dnsName": "str", "targetGroupIds": "dict[str]"},
+    },
+    "lattice:index:ConsumerVpcAttachment": {
+        "inputs": {
+            "vpcId": "str",
+            "serviceNetworkArn": "Input[str]",
+            "securityGroupIds": "list[str]",
+            "createSecurityGroup": "ConsumerSecurityGroup",
+            "privateDnsEnabled": "bool",
+            "region": "str",
+            "tags": "dict[str]",
+        },
+        "required": ["serviceNetworkArn", "vpcId"],
+        "outputs": {"associationId": "str", "securityGroupIds": "list[str]"},
+    },
+    "lattice:index:ShareAccepter": {
+        "inputs": {"shareArn": "Input[str]"},
+        "required": ["shareArn"],
+        "outputs": {"shareId": "str"},
+    },
+}
+
+TYPES = {
+    "TargetGroup": {
+        "properties": {
+            "type": "str", "port": "int", "protocol": "str", "protocolVersion": "str", "vpcId": "Input[str]",
+            "healthCheck": "HealthCheck", "targets": "list[Target]",
+        },
+        "required": [],
+    },
+    "HealthCheck": {
+        "properties": {
+            "enabled": "bool", "protocol": "str", "protocolVersion": "str", "path": "str", "port": "int",
+            "intervalSeconds": "int", "timeoutSeconds": "int", "healthyThreshold": "int", "unhealthyThreshold": "int",
+            "matcher": "str",
+        },
+        "required": [],
+    },
+    "Target": {"properties": {"id": "str", "port": "int"}, "required": ["id"]},
+    "Listener": {
+        "properties": {"name": "str", "protocol": "str", "port": "int", "defaultAction": "Action", "rules": "list[Rule]"},
+        "required": ["defaultAction", "name"],
+    },
+    "Action": {"properties": {"forward": "list[WeightedTargetGroup]", "fixedResponse": "int"}, "required": []},
+    "WeightedTargetGroup": {"properties": {"targetGroup": "str", "weight": "int"}, "required": ["targetGroup"]},
+    "Rule": {
+        "properties": {"name": "str", "priority": "int", "match": "RuleMatch", "action": "Action"},
+        "required": ["action", "match", "name", "priority"],
+    },
+    "RuleMatch": {
+        "properties": {
+            "pathPrefix": "str", "pathExact": "str", "pathCaseSensitive": "bool", "method": "str",
+            "headers": "list[HeaderMatch]",
+        },
+        "required": [],
+    },
+    "HeaderMatch": {
+        "properties": {"name": "str", "exact": "str", "prefix": "str", "contains": "str", "caseSensitive": "bool"},
+        "required": ["name"],
+    },
+    "AllowedCallers": {"properties": {"principals": "list[str]", "organizationIds": "list[str]"}, "required": []},
+    "ConsumerSecurityGroup": {"properties": {"clientCidrs": "list[str]", "ports": "list[int]"}, "required": ["clientCidrs"]},
+}
+
+
+def test_the_package_has_exactly_the_four_components(schema):
+    assert sorted(schema["resources"]) == sorted(COMPONENTS)
+    assert all(resource["isComponent"] for resource in schema["resources"].values())
+
+
+@pytest.mark.parametrize("token", sorted(COMPONENTS))
+def test_every_component_has_every_input_and_output_with_its_type(schema, token):
+    resource, expected = schema["resources"][token], COMPONENTS[token]
+    assert {name: kind(prop) for name, prop in resource["inputProperties"].items()} == expected["inputs"]
+    assert resource["requiredInputs"] == expected["required"]
+    assert {name: kind(prop, output=True) for name, prop in resource["properties"].items()} == expected["outputs"]
+    assert resource["required"] == sorted(expected["outputs"])  # every output is always set
+
+
+def test_every_nested_argument_type_has_its_fields_with_their_types(schema):
+    types = {token.removeprefix("lattice:index:"): complex_type for token, complex_type in schema["types"].items()}
+    assert sorted(types) == sorted(TYPES)
+    for name, complex_type in types.items():
+        assert complex_type["type"] == "object"
+        actual = {prop_name: kind(prop) for prop_name, prop in complex_type["properties"].items()}
+        assert actual == TYPES[name]["properties"], name
+        assert complex_type.get("required", []) == TYPES[name]["required"], name
+
+
+def described(schema: dict[str, Any]):
+    """(where, description) for every component, type, input, output, field, list item and map value."""
+
+    def properties(where: str, props: dict[str, Any]):
+        for name, prop in props.items():
+            yield f"{where}.{name}", prop.get("description")
+            for nested in ("items", "additionalProperties"):
+                if nested in prop:
+                    yield f"{where}.{name}[{nested}]", prop[nested].get("description")
+
+    for token, resource in schema["resources"].items():
+        yield token, resource.get("description")
+        yield from properties(f"{token} input", resource["inputProperties"])
+        yield from properties(f"{token} output", resource["properties"])
+    for token, complex_type in schema["types"].items():
+        yield token, complex_type.get("description")
+        yield from properties(token, complex_type["properties"])
+
+
+def test_every_component_type_input_and_output_has_a_one_paragraph_description(schema):
+    found = list(described(schema))
+    assert len(found) > 100
+    missing = [where for where, description in found if not (description or "").strip()]
+    assert missing == [], f"no docstring for {missing}"
+    # A docstring spread over several lines keeps its indentation in every generated SDK's documentation.
+    multiline = [where for where, description in found if "\n" in description]
+    assert multiline == [], f"write these docstrings on one line: {multiline}"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The nested keys are the config models' keys
+# --------------------------------------------------------------------------------------------------------------
+
+MODELS = {
+    "lattice:index:LatticeService": config.LatticeServiceSpec,
+    "lattice:index:ConsumerVpcAttachment": config.ConsumerVpcSpec,
+    "lattice:index:TargetGroup": config.TargetGroupSpec,
+    "lattice:index:HealthCheck": config.HealthCheckSpec,
+    "lattice:index:Target": config.TargetSpec,
+    "lattice:index:Listener": config.ListenerSpec,
+    "lattice:index:Action": config.ActionSpec,
+    "lattice:index:WeightedTargetGroup": config.WeightedTargetSpec,
+    "lattice:index:Rule": config.RuleSpec,
+    "lattice:index:RuleMatch": config.MatchSpec,
+    "lattice:index:HeaderMatch": config.HeaderMatchSpec,
+    "lattice:index:AllowedCallers": config.AllowedCallersSpec,
+    "lattice:index:ConsumerSecurityGroup": config.SecurityGroupSpec,
+}
+"""The pydantic model that validates each argument object (ServiceNetwork and ShareAccepter validate their few
+keys one by one)."""
+
+
+@pytest.mark.parametrize("token", sorted(MODELS))
+def test_argument_objects_have_the_keys_of_the_model_that_validates_them(schema, token):
+    """The host hands the component `args` under the snake_case names of the schema's camelCase keys; the
+    models read them (and the stack config's camelCase) under the same names. A key the model does not know
+    would be rejected as unknown; a field the schema lacks could not be set from another language."""
+    model = MODELS[token]
+    if token in schema["resources"]:
+        props, required = schema["resources"][token]["inputProperties"], schema["resources"][token]["requiredInputs"]
+    else:
+        props, required = schema["types"][token]["properties"], schema["types"][token].get("required", [])
+    assert set(props) == {field.alias for field in model.model_fields.values()}
+    model_required = {field.alias for field in model.model_fields.values() if field.is_required()}
+    assert model_required <= set(required), f"{token}: the model requires {sorted(model_required - set(required))}"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The plugin, started as the Pulumi CLI starts it
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_the_plugin_folder_declares_a_python_plugin_with_its_requirements():
+    manifest = yaml.safe_load((PLUGIN_DIR / "PulumiPlugin.yaml").read_text())
+    assert manifest == {"runtime": "python"}  # the CLI then installs requirements.txt into provider/venv
+    requirements = [line.strip() for line in (PLUGIN_DIR / "requirements.txt").read_text().splitlines()]
+    assert "-e .." in requirements  # this repository: the CLI runs pip from provider/
+    assert (PLUGIN_DIR / "__main__.py").exists()
+
+
+def test_the_plugin_serves_the_committed_schema_when_started_as_the_cli_starts_it(tmp_path):
+    """The language host runs `python <plugin folder> <engine address>` and reads the port from its stdout."""
+    plugin = subprocess.Popen(
+        [sys.executable, str(PLUGIN_DIR), "127.0.0.1:1"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        selector = selectors.DefaultSelector()
+        selector.register(plugin.stdout, selectors.EVENT_READ)  # type: ignore[arg-type]
+        if not selector.select(timeout=120):
+            pytest.fail("the plugin printed no port within 120 s")
+        port = plugin.stdout.readline().decode().strip()  # type: ignore[union-attr]
+        if not port.isdigit():
+            plugin.kill()
+            pytest.fail(f"the plugin did not start: {port!r}\n{plugin.stderr.read().decode()}")  # type: ignore[union-attr]
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            provider = provider_pb2_grpc.ResourceProviderStub(channel)
+            info = provider.GetPluginInfo(empty_pb2.Empty(), timeout=30)
+            served = json.loads(provider.GetSchema(provider_pb2.GetSchemaRequest(version=0), timeout=30).schema)
+        assert info.version == hosting.package_version()
+        assert served == json.loads(SCHEMA_FILE.read_text())
+    finally:
+        plugin.kill()
+        plugin.wait(timeout=30)
