@@ -6,8 +6,9 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from . import auth_policies, routing
+from . import service_inputs
 from .config import LatticeServiceSpec
+from .errors import ConfigError
 from .validation import validate_args
 
 TYPE_TOKEN = "lattice:index:LatticeService"
@@ -199,35 +200,25 @@ class LatticeService(pulumi.ComponentResource):
     def __init__(self, name: str, args: LatticeServiceArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TYPE_TOKEN, name, None, opts)
         spec = validate_args(LatticeServiceSpec, dict(args), TYPE_TOKEN, name)
+        # The inputs of every child, checked against the AWS API model before the first one is registered.
+        problems = service_inputs.preflight(spec)
+        if problems:
+            raise ConfigError([f"args.{problem}" for problem in problems], f"{TYPE_TOKEN} {name!r}")
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(spec.tags)
 
-        service = aws.vpclattice.Service(
-            f"{name}-service",
-            name=spec.name,
-            auth_type=spec.auth_type,
-            custom_domain_name=spec.custom_domain_name,
-            certificate_arn=spec.certificate_arn,
-            tags=tags,
-            opts=child,
-        )
+        service = aws.vpclattice.Service(f"{name}-service", **service_inputs.service(spec), opts=child)
 
         target_groups: dict[str, aws.vpclattice.TargetGroup] = {}
         for group_name, group in spec.target_groups.items():
             target_group = aws.vpclattice.TargetGroup(
-                f"{name}-{group_name}",
-                name=group_name,
-                type=group.type,
-                config=routing.target_group_config(group),
-                tags=tags,
-                opts=child,
+                f"{name}-{group_name}", **service_inputs.target_group(group_name, group, tags), opts=child
             )
             target_groups[group_name] = target_group
             for target in group.targets:
                 aws.vpclattice.TargetGroupAttachment(
                     f"{name}-{group_name}-{target.id.rsplit(':', 1)[-1]}",
-                    target_group_identifier=target_group.id,
-                    target={"id": target.id, "port": target.port if target.port is not None else group.port},
+                    **service_inputs.attachment(group, target, target_group.id),
                     opts=child,
                 )
         group_ids = {group_name: group.id for group_name, group in target_groups.items()}
@@ -235,31 +226,18 @@ class LatticeService(pulumi.ComponentResource):
         for listener_spec in spec.listeners:
             listener = aws.vpclattice.Listener(
                 f"{name}-{listener_spec.name}",
-                name=listener_spec.name,
-                service_identifier=service.id,
-                protocol=listener_spec.protocol,
-                port=listener_spec.effective_port,
-                default_action=routing.listener_default_action(listener_spec.default_action, group_ids),
-                tags=tags,
+                **service_inputs.listener(listener_spec, service.id, group_ids, tags),
                 opts=child,
             )
             for rule in listener_spec.rules:
                 aws.vpclattice.ListenerRule(
                     f"{name}-{listener_spec.name}-{rule.name}",
-                    name=rule.name,
-                    service_identifier=service.id,
-                    listener_identifier=listener.listener_id,
-                    priority=rule.priority,
-                    match=routing.rule_match(rule.match),
-                    action=routing.rule_action(rule.action, group_ids),
-                    tags=tags,
+                    **service_inputs.rule(rule, service.id, listener.listener_id, group_ids, tags),
                     opts=child,
                 )
 
-        if spec.auth_type == "AWS_IAM" and spec.allowed_callers is not None:
-            policy = auth_policies.service_auth_policy(
-                spec.allowed_callers.principals, spec.allowed_callers.organization_ids, spec.service_network_arn
-            )
+        policy = service_inputs.auth_policy_document(spec)
+        if policy is not None:
             aws.vpclattice.AuthPolicy(
                 f"{name}-auth-policy",
                 resource_identifier=service.arn,
@@ -269,11 +247,7 @@ class LatticeService(pulumi.ComponentResource):
 
         if spec.service_network_arn is not None:
             aws.vpclattice.ServiceNetworkServiceAssociation(
-                f"{name}-association",
-                service_identifier=service.id,
-                service_network_identifier=spec.service_network_arn,
-                tags=tags,
-                opts=child,
+                f"{name}-association", **service_inputs.association(spec, service.id), opts=child
             )
 
         if spec.access_logs:

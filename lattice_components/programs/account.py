@@ -13,7 +13,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from ..config import AccountStackConfig, read_stack_config
+from .. import service_inputs
+from ..config import AccountStackConfig, LatticeServiceSpec, read_stack_config
 from ..consumer_vpc import ConsumerVpcAttachment
 from ..errors import ConfigError
 from ..lattice_service import LatticeService
@@ -82,24 +83,31 @@ async def main() -> None:
     if missing:
         raise ConfigError([f"lattice:networkStack: {config.network_stack} has no outputs {missing}; run `pulumi up` there first"], source)
     account = check_against_network(config, network, source)
+    if not account["inOrganization"] and not network["shareArn"]:
+        raise ConfigError([f"lattice:account: {config.account!r} is outside the organization but the network has no RAM share"], source)
+    service_args = {
+        name: {"name": name, "service_network_arn": network["serviceNetworkArn"], **service.to_args()}
+        for name, service in config.services.items()
+    }
+    # Every service checked against the AWS API model before the first resource of any is registered.
+    problems = [
+        f"lattice:services.{name}.{problem}"
+        for name, args in service_args.items()
+        for problem in service_inputs.preflight(LatticeServiceSpec.model_validate(args))
+    ]
+    if problems:
+        raise ConfigError(problems, source)
+
     provider = account_provider(stack, config, account, network["region"], network["tags"] or {})
     in_account = pulumi.ResourceOptions(providers={"aws": provider})
 
     joined: list[pulumi.Resource] = []
     if not account["inOrganization"]:
-        if not network["shareArn"]:
-            raise ConfigError([f"lattice:account: {config.account!r} is outside the organization but the network has no RAM share"], source)
         joined.append(ShareAccepter(f"{config.account}-share", {"share_arn": network["shareArn"]}, opts=in_account))
     # Outside the organization nothing in the network is visible until the share is accepted.
     after_share = pulumi.ResourceOptions.merge(in_account, pulumi.ResourceOptions(depends_on=joined))
 
-    services = {}
-    for service_name, service in config.services.items():
-        services[service_name] = LatticeService(
-            service_name,
-            {"name": service_name, "service_network_arn": network["serviceNetworkArn"], **service.to_args()},
-            opts=after_share,
-        )
+    services = {name: LatticeService(name, args, opts=after_share) for name, args in service_args.items()}
     consumers = {}
     for consumer_name, consumer in config.consumers.items():
         consumers[consumer_name] = ConsumerVpcAttachment(

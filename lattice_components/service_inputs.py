@@ -1,0 +1,134 @@
+"""The inputs of every child of `LatticeService`, as pure functions of its validated spec, and the preflight
+that checks them against the AWS API model before anything is registered.
+
+The component and the preflight build children's inputs with the same functions, so what is checked is what is
+registered. IDs of siblings (the service ID, target group IDs) are `Output`s when the component registers, and
+the engine's "unknown" during preflight: unknown values are skipped by the check, as in the engine's preview.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+from pulumi.runtime.rpc import UNKNOWN
+from pydantic.alias_generators import to_camel
+
+from . import api_check, auth_policies, routing
+from .config import LatticeServiceSpec, ListenerSpec, RuleSpec, TargetGroupSpec, TargetSpec
+
+SERVICE = "aws:vpclattice/service:Service"
+TARGET_GROUP = "aws:vpclattice/targetGroup:TargetGroup"
+ATTACHMENT = "aws:vpclattice/targetGroupAttachment:TargetGroupAttachment"
+LISTENER = "aws:vpclattice/listener:Listener"
+RULE = "aws:vpclattice/listenerRule:ListenerRule"
+AUTH_POLICY = "aws:vpclattice/authPolicy:AuthPolicy"
+ASSOCIATION = "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation"
+
+
+def service(spec: LatticeServiceSpec) -> dict[str, Any]:
+    return {
+        "name": spec.name,
+        "auth_type": spec.auth_type,
+        "custom_domain_name": spec.custom_domain_name,
+        "certificate_arn": spec.certificate_arn,
+        "tags": dict(spec.tags),
+    }
+
+
+def target_group(name: str, group: TargetGroupSpec, tags: Mapping[str, str]) -> dict[str, Any]:
+    return {"name": name, "type": group.type, "config": routing.target_group_config(group), "tags": dict(tags)}
+
+
+def attachment(group: TargetGroupSpec, target: TargetSpec, target_group_id: Any) -> dict[str, Any]:
+    return {
+        "target_group_identifier": target_group_id,
+        "target": {"id": target.id, "port": target.port if target.port is not None else group.port},
+    }
+
+
+def listener(spec: ListenerSpec, service_id: Any, group_ids: Mapping[str, Any], tags: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "name": spec.name,
+        "service_identifier": service_id,
+        "protocol": spec.protocol,
+        "port": spec.effective_port,
+        "default_action": routing.listener_default_action(spec.default_action, group_ids),
+        "tags": dict(tags),
+    }
+
+
+def rule(spec: RuleSpec, service_id: Any, listener_id: Any, group_ids: Mapping[str, Any], tags: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "name": spec.name,
+        "service_identifier": service_id,
+        "listener_identifier": listener_id,
+        "priority": spec.priority,
+        "match": routing.rule_match(spec.match),
+        "action": routing.rule_action(spec.action, group_ids),
+        "tags": dict(tags),
+    }
+
+
+def auth_policy_document(spec: LatticeServiceSpec) -> dict[str, Any] | None:
+    """The service's auth policy, or None when it takes none (auth NONE)."""
+    if spec.auth_type != "AWS_IAM" or spec.allowed_callers is None:
+        return None
+    return auth_policies.service_auth_policy(
+        spec.allowed_callers.principals, spec.allowed_callers.organization_ids, spec.service_network_arn
+    )
+
+
+def association(spec: LatticeServiceSpec, service_id: Any) -> dict[str, Any]:
+    return {"service_identifier": service_id, "service_network_identifier": spec.service_network_arn, "tags": dict(spec.tags)}
+
+
+def engine_shape(value: Any) -> Any:
+    """Inputs as the engine sees them: camelCase keys, unset values left out, Outputs unknown."""
+    if isinstance(value, pulumi.Output):
+        return UNKNOWN
+    if isinstance(value, Mapping):
+        return {to_camel(key): engine_shape(item) for key, item in value.items() if item is not None}
+    if isinstance(value, (list, tuple)):
+        return [engine_shape(item) for item in value]
+    return value
+
+
+def _policy_text(document: dict[str, Any]) -> str | None:
+    """The policy as the provider sends it, or None while part of it is not known yet."""
+    try:
+        return json.dumps(document)
+    except TypeError:  # an Output inside (the network ARN from another resource)
+        return UNKNOWN
+
+
+def planned_children(spec: LatticeServiceSpec) -> list[tuple[str, str, dict[str, Any]]]:
+    """(type token, where in the spec, inputs) of every API resource the service will create, sibling IDs unknown."""
+    tags = spec.tags
+    planned = [(SERVICE, "", service(spec))]
+    for name, group in spec.target_groups.items():
+        planned.append((TARGET_GROUP, f"targetGroups.{name}", target_group(name, group, tags)))
+        for index, target in enumerate(group.targets):
+            planned.append((ATTACHMENT, f"targetGroups.{name}.targets[{index}]", attachment(group, target, UNKNOWN)))
+    unknown_ids = {name: UNKNOWN for name in spec.target_groups}
+    for index, listener_spec in enumerate(spec.listeners):
+        planned.append((LISTENER, f"listeners[{index}]", listener(listener_spec, UNKNOWN, unknown_ids, tags)))
+        for rule_index, rule_spec in enumerate(listener_spec.rules):
+            planned.append((RULE, f"listeners[{index}].rules[{rule_index}]", rule(rule_spec, UNKNOWN, UNKNOWN, unknown_ids, tags)))
+    document = auth_policy_document(spec)
+    if document is not None:
+        planned.append((AUTH_POLICY, "allowedCallers", {"resource_identifier": UNKNOWN, "policy": _policy_text(document)}))
+    if spec.service_network_arn is not None:
+        planned.append((ASSOCIATION, "serviceNetworkArn", association(spec, UNKNOWN)))
+    return planned
+
+
+def preflight(spec: LatticeServiceSpec) -> list[str]:
+    """What the AWS API would reject among the service's children: `where: api path: rule`, one per problem."""
+    problems = []
+    for type_token, where, inputs in planned_children(spec):
+        for violation in api_check.check_resource(type_token, engine_shape(inputs)):
+            problems.append(f"{where + ': ' if where else ''}{violation}")
+    return problems
