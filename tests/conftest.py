@@ -20,3 +20,13 @@ def prod() -> offline.EnvironmentRun:
 @pytest.fixture(params=["dev", "prod"])
 def environment(request, dev, prod) -> offline.EnvironmentRun:
     return {"dev": dev, "prod": prod}[request.param]
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Report how many generated configs were accepted and rejected (tests/test_config_properties.py)."""
+    from mutation_counts import COUNTS
+
+    if COUNTS:
+        terminalreporter.section("config mutations")
+        for key in sorted(COUNTS):
+            terminalreporter.write_line(f"{key}: {COUNTS[key]}")
