@@ -6,7 +6,7 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from . import service_inputs
+from . import access_logs, service_inputs
 from .config import LatticeServiceSpec
 from .errors import ConfigError
 from .validation import validate_args
@@ -251,19 +251,8 @@ class LatticeService(pulumi.ComponentResource):
             )
 
         if spec.access_logs:
-            log_group = aws.cloudwatch.LogGroup(
-                f"{name}-access-logs",
-                name=f"/aws/vpc-lattice/service/{spec.name}",
-                retention_in_days=spec.access_log_retention_days,
-                tags=tags,
-                opts=child,
-            )
-            aws.vpclattice.AccessLogSubscription(
-                f"{name}-access-log-subscription",
-                resource_identifier=service.arn,
-                destination_arn=log_group.arn,
-                tags=tags,
-                opts=child,
+            access_logs.subscribe(
+                name, f"/aws/vpc-lattice/service/{spec.name}", service.arn, spec.access_log_retention_days, tags, child
             )
 
         self.service_id = service.id

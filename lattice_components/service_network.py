@@ -6,7 +6,7 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from . import auth_policies
+from . import access_logs, auth_policies
 from .config import NetworkSpec
 from .validation import validate_args
 
@@ -69,19 +69,8 @@ class ServiceNetwork(pulumi.ComponentResource):
                 opts=child,
             )
         if network.access_logs:
-            log_group = aws.cloudwatch.LogGroup(
-                f"{name}-access-logs",
-                name=f"/aws/vpc-lattice/service-network/{network.name}",
-                retention_in_days=network.access_log_retention_days,
-                tags=tags,
-                opts=child,
-            )
-            aws.vpclattice.AccessLogSubscription(
-                f"{name}-access-log-subscription",
-                resource_identifier=service_network.arn,
-                destination_arn=log_group.arn,
-                tags=tags,
-                opts=child,
+            access_logs.subscribe(
+                name, f"/aws/vpc-lattice/service-network/{network.name}", service_network.arn, network.access_log_retention_days, tags, child
             )
 
         share_arn: pulumi.Input[str] = ""
