@@ -162,6 +162,8 @@ def to_json(report: PlanReport) -> dict[str, Any]:
 
 
 def _short_type(type_token: str) -> str:
+    if type_token.startswith("pulumi:providers:"):
+        return f"Provider({type_token.rsplit(':', 1)[-1]})"
     return type_token.rsplit(":", 1)[-1]
 
 

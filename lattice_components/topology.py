@@ -143,6 +143,12 @@ def _organization_id(env_run: offline.EnvironmentRun) -> str | None:
     return None
 
 
+def _named(reason: str, names: dict[str, str]) -> str:
+    for arn, name in names.items():
+        reason = reason.replace(arn, name)
+    return reason
+
+
 def access_rows(env_run: offline.EnvironmentRun) -> list[dict[str, Any]]:
     """The access matrix as rows: caller, VPC, service, allowed, reasons."""
     topology = build(env_run)
@@ -158,7 +164,8 @@ def access_rows(env_run: offline.EnvironmentRun) -> list[dict[str, Any]]:
             "service": names[service_arn],
             "allowed": decision.allowed,
             "evaluable": decision.evaluable,
-            "reasons": decision.reasons,
+            # Service names read better than ARNs of fake-looking IDs; ARNs stay in the JSON's other fields.
+            "reasons": [_named(reason, names) for reason in decision.reasons],
         }
         for (label, service_arn), decision in matrix.items()
     ]
