@@ -13,9 +13,14 @@ from lattice_components import offline, plan
 
 
 def break_first(env_run, type_token, change):
-    """A copy of the environment with the first resource of `type_token` changed in place."""
+    """A copy of the environment with one resource of `type_token` changed in place: the first by name that
+    the change applies to (registration order varies between runs; LAMBDA groups have no config to change)."""
     broken = copy.deepcopy(env_run)
-    resource = next(r for run in broken.runs for r in run.resources if r.type == type_token)
+    candidates = sorted(
+        (r for run in broken.runs for r in run.resources if r.type == type_token and r.inputs.get("type") != "LAMBDA"),
+        key=lambda r: r.name,
+    )
+    resource = candidates[0]
     for props in (resource.inputs, resource.state):
         change(props)
     return broken
