@@ -213,7 +213,7 @@ def to_markdown(report: PlanReport) -> str:
     lines += ["", "### Policy findings", ""]
     if report.findings:
         lines += ["| level | policy | stack | resource | message |", "|---|---|---|---|---|"]
-        for f in sorted(report.findings, key=lambda f: (f.level != "mandatory", f.stack, f.policy, f.resource)):
+        for f in sorted(report.findings, key=lambda f: (f.level != "mandatory", f.stack, f.policy, f.resource, f.message)):
             message = f.message.replace("\n", " ").replace("|", "\\|")
             lines.append(f"| {f.level} | `{f.policy}` | {f.stack} | `{f.resource}` | {message} |")
     else:
@@ -242,7 +242,7 @@ def render_text(report: PlanReport, console) -> None:
     table = Table(title="Policy findings")
     for column in ("level", "policy", "stack", "resource", "message"):
         table.add_column(column, overflow="fold")
-    for f in sorted(report.findings, key=lambda f: (f.level != "mandatory", f.stack)):
+    for f in sorted(report.findings, key=lambda f: (f.level != "mandatory", f.stack, f.policy, f.resource, f.message)):
         style = "red" if f.level == "mandatory" else "yellow"
         table.add_row(f"[{style}]{f.level}[/]", f.policy, f.stack, f.resource, f.message)
     console.print(table if report.findings else "[green]No policy findings.[/]")
