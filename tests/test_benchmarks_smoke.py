@@ -1,0 +1,114 @@
+"""The benchmarks run end to end on a small environment and measure what they claim to measure.
+
+Structure and sanity only: no wall-clock threshold is asserted (the machines that run this are shared and
+noisy); `python -m benchmarks` reports the numbers, `benchmarks/RESULTS.md` records them.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from benchmarks import __main__ as bench
+from benchmarks import critical_path, floor, program_cost, synthetic
+from lattice_components import offline
+
+
+@pytest.fixture(scope="module")
+def report() -> dict:
+    """GIVEN the smoke environment WHEN every part but start-up runs THEN a JSON report comes back."""
+    return bench.run(["--smoke", "--json"])
+
+
+@pytest.fixture(scope="module")
+def recorded() -> list[program_cost.StackRun]:
+    return program_cost.run_program(synthetic.build(bench.SMOKE_SIZE))
+
+
+def test_the_report_is_json_with_every_part_but_startup(report):
+    assert json.loads(json.dumps(report, default=str))["sizes"] == [bench.SMOKE_SIZE]
+    assert {"cost", "policy", "path", "simulated"} <= report.keys()
+    assert "startup" not in report
+
+
+def test_the_synthetic_environment_spans_accounts_inside_and_outside_the_organization():
+    env = synthetic.build(bench.SMOKE_SIZE)
+    assert len(env.accounts) == synthetic.account_count(bench.SMOKE_SIZE) == 10
+    registry = env.network_config["lattice:accounts"]
+    assert any(entry.get("inOrganization") is False for entry in registry.values())
+    assert sum(len(account.config["lattice:services"]) for account in env.accounts) == bench.SMOKE_SIZE
+    assert all(len(account.config["lattice:consumers"]) == 1 for account in env.accounts)
+
+
+def test_floor_and_program_register_the_same_aws_resources(report, recorded):
+    [cost] = report["cost"]
+    # `same_resources`: per stack, the floor's signatures (type, name, inputs, provider, dependencies by name,
+    # protect) equal the program's.
+    assert cost["same_resources"] and cost["differences"] == []
+    assert cost["custom_resources"] == sum(1 for s in recorded for r in s.run.resources if floor.in_floor(r))
+    # The program registers components and a stack reference on top; the floor registers nothing else.
+    assert cost["registrations"] > cost["custom_resources"]
+
+
+def test_the_signature_notices_a_changed_input(recorded):
+    run = recorded[1].run
+    changed = offline.ProgramRun(run.project, run.stack, [*run.resources], run.outputs)
+    victim = next(i for i, r in enumerate(changed.resources) if floor.in_floor(r) and r.inputs)
+    original = changed.resources[victim]
+    changed.resources[victim] = offline.RegisteredResource(**{**original.__dict__, "inputs": {**original.inputs, "extra": 1}})
+    assert floor.signature(changed.resources) != floor.signature(run.resources)
+
+
+def test_cost_figures_are_positive_and_ratios_consistent(report):
+    [cost] = report["cost"]
+    for key in ("program_seconds", "floor_seconds", "program_cpu_seconds", "floor_cpu_seconds"):
+        assert cost[key] and all(value > 0 for value in cost[key])
+    assert cost["program_peak_mib"] > 0 and cost["floor_peak_mib"] > 0
+    assert cost["time_ratio"] == pytest.approx(cost["program_ms_per_resource"] / cost["floor_ms_per_resource"])
+
+
+def test_every_pack_answered_every_resource(report):
+    policy = report["policy"]
+    packs = [policy["lattice"], policy["trivial"], policy["same_shape_noop"]]
+    assert {pack["analyze_calls"] for pack in packs} == {policy["resources"]} and policy["resources"] > 0
+    assert policy["trivial"]["diagnostics"] == policy["same_shape_noop"]["diagnostics"] == 0  # no-op policies
+    assert policy["policy_counts"]["resource"] >= 1 and policy["policy_counts"]["stack"] >= 1
+    assert policy["lattice"]["analyze_p99_ms"] >= policy["lattice"]["analyze_median_ms"] > 0
+
+
+def test_the_program_never_starts_a_creation_before_the_api_allows_it(report):
+    [path] = report["path"]
+    assert path["missing_edges"] == []
+    assert path["program_length"] >= path["api_length"] > 0
+
+
+def test_stacks_inside_the_organization_follow_the_api_chain_exactly(recorded):
+    inside = [s.run for s in recorded[1:] if not s.run.of_type(critical_path.ACCEPTER)]
+    assert inside
+    for run in [recorded[0].run, *inside]:
+        stack = critical_path.analyze_stack(run)
+        assert stack.program_length == stack.api_length and stack.extra == [], stack.stack
+
+
+def test_the_api_chain_is_service_or_target_group_then_listener_then_rule(report):
+    [path] = report["path"]
+    after_network = path["api_chain"][path["api_chain"].index("| network stack done |") + 1:]
+    assert [link.split(" ")[0] for link in after_network][-2:] == ["Listener", "ListenerRule"]
+    assert path["network_stack"] == {"program": 2, "api": 2}
+
+
+def test_the_computed_path_matches_a_deploy_the_sdk_sequences_itself(report):
+    for stack in report["simulated"]:
+        assert stack["simulated"] == stack["program"], stack
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "programs/account.py passes depends_on=[ShareAccepter] to every LatticeService and ConsumerVpcAttachment, so "
+    "all their children wait for the RAM share to be accepted; the API needs that only for the network "
+    "associations. See benchmarks/RESULTS.md, part 3."))
+def test_accounts_outside_the_organization_add_no_wait_the_api_does_not_need(recorded):
+    outside = [s.run for s in recorded[1:] if s.run.of_type(critical_path.ACCEPTER)]
+    assert outside
+    for run in outside:
+        assert critical_path.analyze_stack(run).extra == []
