@@ -40,10 +40,29 @@ class MemberLimits:
         return self.pattern is None or re.fullmatch(self.pattern, value) is not None
 
 
+def _per_model(lookup):
+    """Memoize a `(root, path)` lookup for the model in force.
+
+    The preflight asks the same few hundred questions for every resource of every service; answering them
+    from botocore's shapes and documentation each time cost 13% of a program run (benchmarks, part 1b). The
+    cache is keyed by the model object too, so a test that swaps the model (or a botocore upgrade in a long
+    process) gets fresh answers.
+    """
+    cached = functools.lru_cache(maxsize=None)(lambda model, root, path: lookup(root, path))
+
+    @functools.wraps(lookup)
+    def wrapper(root: str, path: str = ""):
+        return cached(service_model(), root, path)
+
+    wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return wrapper
+
+
 def shape(shape_name: str) -> Shape:
     return service_model().shape_for(shape_name)
 
 
+@_per_model
 def member_shape(root: str, path: str) -> Shape:
     """The shape at a dotted member path below a shape or an operation's input.
 
@@ -63,6 +82,7 @@ def member_shape(root: str, path: str) -> Shape:
     return current
 
 
+@_per_model
 def limits(root: str, path: str = "") -> MemberLimits:
     """Bounds, pattern and enum of one member, as the model states them."""
     target = member_shape(root, path)
@@ -141,6 +161,7 @@ def range_in_documentation(doc: Shape | str | None) -> DocumentedRange | None:
     return DocumentedRange(min(low, high), max(low, high), sentence_containing(text, found.start()))
 
 
+@_per_model
 def documented_range(root: str, path: str = "") -> DocumentedRange | None:
     """The range a member's documentation states, if any (`documented_range("CreateTargetGroup",
     "config.healthCheck.healthCheckIntervalSeconds")` is 5-300 while the model says 0-300)."""
@@ -164,6 +185,7 @@ def values_in_documentation(doc: Shape | str | None) -> DocumentedValues | None:
     return DocumentedValues(values, sentence_containing(text, found.start()))
 
 
+@_per_model
 def documented_values(root: str, path: str = "") -> DocumentedValues | None:
     return values_in_documentation(member_shape(root, path))
 
@@ -211,6 +233,7 @@ def applicability_in_documentation(doc: Shape | str | None) -> TypeApplicability
     )
 
 
+@_per_model
 def documented_applicability(root: str, path: str = "") -> TypeApplicability | None:
     """Which types a member applies to (`documented_applicability("CreateTargetGroup", "config.healthCheck")`
     excludes LAMBDA and ALB)."""

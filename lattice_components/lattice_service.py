@@ -6,7 +6,7 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from . import access_logs, service_inputs
+from . import access_logs, auth_policies, service_inputs
 from .config import LatticeServiceSpec
 from .errors import ConfigError
 from .validation import validate_args
@@ -241,7 +241,7 @@ class LatticeService(pulumi.ComponentResource):
             aws.vpclattice.AuthPolicy(
                 f"{name}-auth-policy",
                 resource_identifier=service.arn,
-                policy=pulumi.Output.json_dumps(policy),
+                policy=auth_policies.as_input(policy),
                 opts=child,
             )
 

@@ -96,11 +96,11 @@ def engine_shape(value: Any) -> Any:
     return value
 
 
-def _policy_text(document: dict[str, Any]) -> str | None:
-    """The policy as the provider sends it, or None while part of it is not known yet."""
+def _policy_text(document: dict[str, Any]) -> str:
+    """The policy as the provider sends it, or unknown while part of it is not known yet."""
     try:
         return json.dumps(document)
-    except TypeError:  # an Output inside (the network ARN from another resource)
+    except TypeError:  # an Output inside (the network ARN from a resource of this program)
         return UNKNOWN
 
 

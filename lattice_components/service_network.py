@@ -65,7 +65,7 @@ class ServiceNetwork(pulumi.ComponentResource):
             aws.vpclattice.AuthPolicy(
                 f"{name}-auth-policy",
                 resource_identifier=service_network.arn,
-                policy=pulumi.Output.json_dumps(policy),
+                policy=auth_policies.as_input(policy),
                 opts=child,
             )
         if network.access_logs:
