@@ -45,11 +45,28 @@ def references(referrer: Resource, prop: str, target: Resource) -> bool | None:
 def _unreferenced(
     targets: Iterable[Resource], referrers: Sequence[Resource], prop: str
 ) -> Iterator[tuple[Resource, bool]]:
-    """(target, undecided) for each target no referrer definitely points at through `prop`."""
+    """(target, undecided) for each target no referrer definitely points at through `prop`.
+
+    The same verdicts as asking `references` of every (referrer, target) pair, from an index of the referrers
+    built once: the pairwise form ran 501,001 times for a 500-service stack (benchmarks, part 2).
+    """
+    known_values: set[str] = set()
+    dependency_urns: set[str] = set()
+    undecided = False  # some referrer's value is hidden by preview, with no dependency to tell where it points
+    for referrer in referrers:
+        value = referrer.props.get(prop)
+        dependencies = referrer.property_dependencies.get(prop, ())
+        dependency_urns.update(dependencies)
+        if isinstance(value, str) and value and not is_unknown(value):
+            known_values.add(value)
+        elif value is not None and is_unknown(value) and not dependencies:
+            undecided = True
     for target in targets:
-        verdicts = [references(referrer, prop, target) for referrer in referrers]
-        if True not in verdicts:
-            yield target, None in verdicts
+        target_ids = {target.props.get("id"), target.props.get("arn")}
+        known_ids = {v for v in target_ids if isinstance(v, str) and v and not is_unknown(v)}
+        if known_ids & known_values or (target.urn and target.urn in dependency_urns):
+            continue
+        yield target, undecided
 
 
 def _of_type(resources: Iterable[Resource], *types: str) -> list[Resource]:
