@@ -1,6 +1,7 @@
 """`ConsumerVpcAttachment`: lets the workloads of one VPC call the services of a service network."""
 
 # No `from __future__ import annotations` here: the package host (hosting.py) reads these annotations at run time.
+from collections.abc import Sequence
 from typing import NotRequired, TypedDict
 
 import pulumi
@@ -48,7 +49,16 @@ class ConsumerVpcAttachment(pulumi.ComponentResource):
     security_group_ids: pulumi.Output[list[str]]
     """Every security group on the association, the created one included."""
 
-    def __init__(self, name: str, args: ConsumerVpcAttachmentArgs, opts: pulumi.ResourceOptions | None = None):
+    def __init__(
+        self,
+        name: str,
+        args: ConsumerVpcAttachmentArgs,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        join_after: Sequence[pulumi.Resource] = (),
+    ):
+        """`join_after`: resources the association waits for (the RAM share acceptance outside the organization);
+        the security group does not wait, so both are created at once."""
         super().__init__(TYPE_TOKEN, name, None, opts)
         spec = validate_args(ConsumerVpcSpec, dict(args), TYPE_TOKEN, name)
         child = pulumi.ResourceOptions(parent=self)
@@ -86,7 +96,7 @@ class ConsumerVpcAttachment(pulumi.ComponentResource):
             security_group_ids=group_ids or None,
             private_dns_enabled=spec.private_dns_enabled,
             tags=dict(spec.tags),
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(join_after)),
         )
         self.association_id = association.id
         self.security_group_ids = pulumi.Output.all(*group_ids)

@@ -1,6 +1,7 @@
 """`LatticeService`: a service with its target groups, listeners, rules, auth policy and network association."""
 
 # No `from __future__ import annotations` here: the package host (hosting.py) reads these annotations at run time.
+from collections.abc import Sequence
 from typing import NotRequired, TypedDict
 
 import pulumi
@@ -197,7 +198,17 @@ class LatticeService(pulumi.ComponentResource):
     target_group_ids: pulumi.Output[dict[str, str]]
     """Target group IDs by name."""
 
-    def __init__(self, name: str, args: LatticeServiceArgs, opts: pulumi.ResourceOptions | None = None):
+    def __init__(
+        self,
+        name: str,
+        args: LatticeServiceArgs,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        join_after: Sequence[pulumi.Resource] = (),
+    ):
+        """`join_after`: resources the network association waits for, such as the RAM share acceptance of an
+        account outside the organization. Only the association waits: `depends_on` on the whole component would
+        hold back the service, target groups and listeners too, which the API does not need (benchmarks, part 3)."""
         super().__init__(TYPE_TOKEN, name, None, opts)
         spec = validate_args(LatticeServiceSpec, dict(args), TYPE_TOKEN, name)
         # The inputs of every child, checked against the AWS API model before the first one is registered.
@@ -247,7 +258,9 @@ class LatticeService(pulumi.ComponentResource):
 
         if spec.service_network_arn is not None:
             aws.vpclattice.ServiceNetworkServiceAssociation(
-                f"{name}-association", **service_inputs.association(spec, service.id), opts=child
+                f"{name}-association",
+                **service_inputs.association(spec, service.id),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=list(join_after)),
             )
 
         if spec.access_logs:

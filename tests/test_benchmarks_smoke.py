@@ -103,10 +103,6 @@ def test_the_computed_path_matches_a_deploy_the_sdk_sequences_itself(report):
         assert stack["simulated"] == stack["program"], stack
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "programs/account.py passes depends_on=[ShareAccepter] to every LatticeService and ConsumerVpcAttachment, so "
-    "all their children wait for the RAM share to be accepted; the API needs that only for the network "
-    "associations. See benchmarks/RESULTS.md, part 3."))
 def test_accounts_outside_the_organization_add_no_wait_the_api_does_not_need(recorded):
     outside = [s.run for s in recorded[1:] if s.run.of_type(critical_path.ACCEPTER)]
     assert outside

@@ -58,9 +58,10 @@ def test_associating_vpc_b_from_another_account_requires_the_share_first(environ
     assert association.inputs["vpcIdentifier"] == "vpc-mobileb2"
     [created] = mobile.of_type("aws:ec2/securityGroup:SecurityGroup")
     assert association.inputs["securityGroupIds"] == ["sg-abcdef0123456789a", created.id]
-    # The attachment waits for the acceptance: outside the organization nothing is visible before it.
-    [attachment] = mobile.of_type("lattice:index:ConsumerVpcAttachment")
-    assert accepter.urn in attachment.dependencies
+    # The association waits for the acceptance (outside the organization nothing is visible before it);
+    # its security group does not, so both are created at once.
+    assert accepter.urn in association.dependencies
+    assert accepter.urn not in created.dependencies
 
 
 def test_each_account_deploys_with_its_own_role_and_only_into_its_own_account(environment):

@@ -104,16 +104,18 @@ async def main() -> None:
     joined: list[pulumi.Resource] = []
     if not account["inOrganization"]:
         joined.append(ShareAccepter(f"{config.account}-share", {"share_arn": network["shareArn"]}, opts=in_account))
-    # Outside the organization nothing in the network is visible until the share is accepted.
-    after_share = pulumi.ResourceOptions.merge(in_account, pulumi.ResourceOptions(depends_on=joined))
-
-    services = {name: LatticeService(name, args, opts=after_share) for name, args in service_args.items()}
+    # Outside the organization the network is invisible until the share is accepted: the associations wait for
+    # the acceptance, everything else in the account is created alongside it.
+    services = {
+        name: LatticeService(name, args, opts=in_account, join_after=joined) for name, args in service_args.items()
+    }
     consumers = {}
     for consumer_name, consumer in config.consumers.items():
         consumers[consumer_name] = ConsumerVpcAttachment(
             consumer_name,
             {"service_network_arn": network["serviceNetworkArn"], "region": network["region"], **consumer.to_args()},
-            opts=after_share,
+            opts=in_account,
+            join_after=joined,
         )
 
     pulumi.export("account", config.account)
