@@ -236,19 +236,25 @@ def account_stack_files(env: str, root: Path = REPO_ROOT) -> list[Path]:
     return sorted((root / ACCOUNT_STACKS_DIR).glob(f"Pulumi.*-{env}.yaml"))
 
 
+def _network_owner_id(config: dict[str, Any]) -> str:
+    """The network account's ID, for the ARNs the mocks compute. Malformed config is left for the program to
+    report with its key path, so this only falls back."""
+    accounts = config.get("lattice:accounts")
+    owner = accounts.get(config.get("lattice:networkAccount")) if isinstance(accounts, dict) else None
+    return str(owner["id"]) if isinstance(owner, dict) and owner.get("id") else "000000000000"
+
+
 def run_network_stack(env: str, root: Path = REPO_ROOT, config: dict[str, Any] | None = None) -> ProgramRun:
     """The shared-network stack `env`, as `pulumi up -s <env>` at the repository root runs it."""
     from .programs import network
 
     config = config if config is not None else load_stack_file(network_stack_file(env, root))
-    accounts = config.get("lattice:accounts") or {}
-    owner = accounts.get(config.get("lattice:networkAccount"), {}) if isinstance(accounts, dict) else {}
     return run_program(
         network.main,
         project=NETWORK_PROJECT,
         stack=env,
         config=config,
-        account_id=str(owner.get("id", "000000000000")) if isinstance(owner, dict) else "000000000000",
+        account_id=_network_owner_id(config),
         region=str(config.get("aws:region", "us-east-1")),
     )
 
