@@ -61,11 +61,13 @@ def _documented_range(root: str, path: str) -> tuple[int | None, int | None]:
     stated = api_model.documented_range(root, path)
     if stated is None:
         return found.min, found.max
-    return max(found.min or stated.min, stated.min), min(found.max if found.max is not None else stated.max, stated.max)
+    low = stated.min if found.min is None else max(found.min, stated.min)
+    high = stated.max if found.max is None else min(found.max, stated.max)
+    return low, high
 
 
-def _items(root: str, path: str) -> dict[str, int]:
-    """pydantic `min_length`/`max_length` for a list member, from the model."""
+def _lengths(root: str, path: str) -> dict[str, int]:
+    """pydantic `min_length`/`max_length` for a list or string member, from the model."""
     found = api_model.limits(root, path)
     return {
         key: value for key, value in (("min_length", found.min), ("max_length", found.max)) if value is not None
@@ -111,6 +113,8 @@ AccountId = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int
 """A 12-digit AWS account ID. YAML reads 012345678901 as a number, so numbers are turned back into text."""
 
 AuthType = _enum("CreateService", "authType")
+OrganizationId = Annotated[str, Field(pattern=r"^o-[a-z0-9]{10,32}$")]
+"""An AWS Organizations ID (`o-...`), as `aws:PrincipalOrgID` holds it."""
 Port = Annotated[int, Field(**_range("CreateListener", "port"))]
 
 
@@ -237,7 +241,7 @@ class WeightedTargetSpec(Spec):
 class ActionSpec(Spec):
     """Where matched requests go: `forward` to weighted target groups, or a `fixedResponse` status code."""
 
-    forward: Annotated[list[WeightedTargetSpec], Field(**_items("RuleAction", "forward.targetGroups"))] | None = None
+    forward: Annotated[list[WeightedTargetSpec], Field(**_lengths("RuleAction", "forward.targetGroups"))] | None = None
     fixed_response: Annotated[int, Field(**_range("FixedResponseAction", "statusCode"))] | None = None
 
     @model_validator(mode="after")
@@ -275,17 +279,17 @@ class HeaderMatchSpec(Spec):
         return self
 
 
-_PATH = api_model.limits("PathMatchType", "exact")
+_PATH = _lengths("PathMatchType", "exact")
 
 
 class MatchSpec(Spec):
     """What a rule matches: a path (exact or prefix), a method and up to the API's limit of headers."""
 
-    path_prefix: Annotated[str, Field(min_length=_PATH.min, max_length=_PATH.max, pattern="^/")] | None = None
-    path_exact: Annotated[str, Field(min_length=_PATH.min, max_length=_PATH.max, pattern="^/")] | None = None
+    path_prefix: Annotated[str, Field(**_PATH, pattern="^/")] | None = None
+    path_exact: Annotated[str, Field(**_PATH, pattern="^/")] | None = None
     path_case_sensitive: bool = True
-    method: Annotated[str, Field(**{k: v for k, v in (("max_length", api_model.limits("HttpMatch", "method").max),) if v})] | None = None
-    headers: Annotated[list[HeaderMatchSpec], Field(**_items("HttpMatch", "headerMatches"))] | None = None
+    method: Annotated[str, Field(**_lengths("HttpMatch", "method"))] | None = None
+    headers: Annotated[list[HeaderMatchSpec], Field(**_lengths("HttpMatch", "headerMatches"))] | None = None
 
     @model_validator(mode="after")
     def _something_to_match(self) -> "MatchSpec":
@@ -348,7 +352,7 @@ class AllowedCallersSpec(Spec):
 
     principals: list[str] = Field(default_factory=list)
     """IAM role or user ARNs (`arn:aws:iam::123456789012:role/FrontendAppRole`) or 12-digit account IDs."""
-    organization_ids: list[Annotated[str, Field(pattern=r"^o-[a-z0-9]{10,32}$")]] = Field(default_factory=list)
+    organization_ids: list[OrganizationId] = Field(default_factory=list)
     """Every principal of these AWS Organizations (`aws:PrincipalOrgID`)."""
 
     @field_validator("principals")
@@ -367,7 +371,7 @@ class ServiceSpec(Spec):
 
     auth_type: AuthType = "AWS_IAM"
     """AWS_IAM (default): every request is SigV4-signed and checked against the auth policy. NONE: open."""
-    custom_domain_name: Annotated[str, Field(**{"min_length": api_model.limits("CreateService", "customDomainName").min, "max_length": api_model.limits("CreateService", "customDomainName").max})] | None = None
+    custom_domain_name: Annotated[str, Field(**_lengths("CreateService", "customDomainName"))] | None = None
     certificate_arn: str | None = None
     """ACM certificate for HTTPS listeners on the custom domain."""
     target_groups: dict[TargetGroupName, TargetGroupSpec]
@@ -390,10 +394,10 @@ class ServiceSpec(Spec):
         if self.auth_type == "NONE" and self.allowed_callers is not None:
             raise _rule_error("allowedCallers", "has no effect with authType NONE; use AWS_IAM")
         listener_names = [listener.name for listener in self.listeners]
+        ports = [listener.effective_port for listener in self.listeners]
         for index, listener in enumerate(self.listeners):
             if listener_names.count(listener.name) > 1:
                 raise _rule_error(f"listeners[{index}].name", f"{listener.name!r} is used by another listener")
-            ports = [other.effective_port for other in self.listeners]
             if ports.count(listener.effective_port) > 1:
                 raise _rule_error(f"listeners[{index}].port", f"{listener.effective_port} is used by another listener")
             if listener.protocol == "HTTPS" and self.custom_domain_name and not self.certificate_arn:
@@ -468,7 +472,7 @@ class NetworkSpec(Spec):
 
     name: ServiceNetworkName
     auth_type: AuthType = "AWS_IAM"
-    organization_id: Annotated[str, Field(pattern=r"^o-[a-z0-9]{10,32}$")] | None = None
+    organization_id: OrganizationId | None = None
     """Principals of this organization may send traffic through the network (`aws:PrincipalOrgID`)."""
     organization_arn: str | None = None
     """Share with the whole organization (RAM principal); account shares are still made for outsiders."""
