@@ -84,20 +84,10 @@ def access(
     if format is Format.json:
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return
-    report = planning.PlanReport(env=env, runs=[], access=rows)
     if format is Format.markdown:
-        section = planning.to_markdown(report)
-        sys.stdout.write(section[section.index("### Access matrix"):section.index("### Policy findings")])
+        sys.stdout.write("\n".join(planning.access_markdown(rows)) + "\n")
         return
-    from rich.table import Table
-
-    table = Table(title=f"Access matrix: {env}")
-    for column in ("caller", "from VPC", "service", "decision", "why"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(row["caller"], row["vpc"], row["service"],
-                      "[green]allowed[/]" if row["allowed"] else "[red]denied[/]", "; ".join(planning._decisive(row["reasons"], row["allowed"])))
-    Console().print(table)
+    Console().print(planning.access_table(rows, f"Access matrix: {env}"))
 
 
 @app.command()

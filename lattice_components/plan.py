@@ -21,12 +21,18 @@ POLICY_PACK_DIR = offline.REPO_ROOT / "policy_pack"
 
 
 def _analyzer_client():
-    """The pack's own gRPC client module, loaded by path: the pack folder is not a package of ours."""
-    spec = importlib.util.spec_from_file_location("lattice_policy_pack_client", POLICY_PACK_DIR / "analyzer_client.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault(spec.name, module)
-    spec.loader.exec_module(module)
-    return module
+    """The pack's own gRPC client module, loaded by path (once): the pack folder is not a package of ours."""
+    name = "lattice_policy_pack_client"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, POLICY_PACK_DIR / "analyzer_client.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # before executing it: its dataclasses look their module up there
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[name]
+            raise
+    return sys.modules[name]
 
 
 @dataclass
@@ -97,14 +103,16 @@ def run_policies(env_run: offline.EnvironmentRun) -> list[Finding]:
     return findings
 
 
-def build(env: str, root: Path = offline.REPO_ROOT, policies: bool = True) -> PlanReport:
+def build(env: str, root: Path = offline.REPO_ROOT) -> PlanReport:
     env_run = offline.run_environment(env, root)
-    report = PlanReport(env=env, runs=env_run.runs)
-    if policies:
-        report.findings = run_policies(env_run)
-    report.mermaid = topology.mermaid(env_run)
-    report.access = topology.access_rows(env_run)
-    return report
+    access = topology.access_rows(env_run)
+    return PlanReport(
+        env=env,
+        runs=env_run.runs,
+        findings=run_policies(env_run),
+        mermaid=topology.mermaid(env_run, access),
+        access=access,
+    )
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -173,15 +181,49 @@ UNDECLARED = "`UndeclaredRole` stands for any principal no policy names, in each
 DENIAL_MARKERS = ("no statement", "not associated", "denies", "cannot", "no ingress", "denied")
 
 
-def _decisive(reasons: list[str], allowed: bool | None = None) -> list[str]:
+def _why(row: dict[str, Any]) -> str:
     """The reasons that decided a cell: for a denial the layer that refused, for an allow the service policy
     statement that allowed (the last layer), without the note every cell carries."""
-    kept = [reason for reason in reasons if "not modelled" not in reason]
-    if allowed is None or not kept:
-        return kept
-    if allowed:
-        return kept[-1:]
-    return [reason for reason in kept if any(marker in reason for marker in DENIAL_MARKERS)] or kept
+    kept = [reason for reason in row["reasons"] if "not modelled" not in reason]
+    if row["allowed"]:
+        kept = kept[-1:]
+    else:
+        kept = [reason for reason in kept if any(marker in reason for marker in DENIAL_MARKERS)] or kept
+    return "; ".join(kept)
+
+
+def _sorted_findings(report: PlanReport) -> list[Finding]:
+    """Mandatory first, then by stack, policy, resource and message: a stable order for diffs of the report."""
+    return sorted(report.findings, key=lambda f: (f.level != "mandatory", f.stack, f.policy, f.resource, f.message))
+
+
+def access_markdown(rows: list[dict[str, Any]]) -> list[str]:
+    """The access matrix section of the Markdown report, as lines."""
+    lines = [
+        "### Access matrix",
+        "",
+        "Computed by evaluating the generated network and service auth policies with the VPC associations.",
+        "",
+        "| caller | from VPC | service | decision | why |",
+        "|---|---|---|---|---|",
+    ]
+    for row in rows:
+        decision = "✅ allowed" if row["allowed"] else "⛔ denied"
+        lines.append(f"| `{row['caller']}` | `{row['vpc']}` | {row['service']} | {decision} | {_why(row)} |")
+    return lines + ["", f"Callers' identity-based policies are not modelled (assumed to allow). {UNDECLARED}"]
+
+
+def access_table(rows: list[dict[str, Any]], title: str):
+    """The access matrix as a rich table, for the terminal."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    for column in ("caller", "from VPC", "service", "decision", "why"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        decision = "[green]allowed[/]" if row["allowed"] else "[red]denied[/]"
+        table.add_row(row["caller"], row["vpc"], row["service"], decision, _why(row))
+    return table
 
 
 def to_markdown(report: PlanReport) -> str:
@@ -199,21 +241,14 @@ def to_markdown(report: PlanReport) -> str:
         report.mermaid.rstrip(),
         "```",
         "",
-        "### Access matrix",
+        *access_markdown(report.access),
         "",
-        "Computed by evaluating the generated network and service auth policies with the VPC associations.",
+        "### Policy findings",
         "",
-        "| caller | from VPC | service | decision | why |",
-        "|---|---|---|---|---|",
     ]
-    for row in report.access:
-        decision = "✅ allowed" if row["allowed"] else "⛔ denied"
-        lines.append(f"| `{row['caller']}` | `{row['vpc']}` | {row['service']} | {decision} | {'; '.join(_decisive(row['reasons'], row['allowed']))} |")
-    lines += ["", f"Callers' identity-based policies are not modelled (assumed to allow). {UNDECLARED}"]
-    lines += ["", "### Policy findings", ""]
     if report.findings:
         lines += ["| level | policy | stack | resource | message |", "|---|---|---|---|---|"]
-        for f in sorted(report.findings, key=lambda f: (f.level != "mandatory", f.stack, f.policy, f.resource, f.message)):
+        for f in _sorted_findings(report):
             message = f.message.replace("\n", " ").replace("|", "\\|")
             lines.append(f"| {f.level} | `{f.policy}` | {f.stack} | `{f.resource}` | {message} |")
     else:
@@ -242,17 +277,11 @@ def render_text(report: PlanReport, console) -> None:
     table = Table(title="Policy findings")
     for column in ("level", "policy", "stack", "resource", "message"):
         table.add_column(column, overflow="fold")
-    for f in sorted(report.findings, key=lambda f: (f.level != "mandatory", f.stack, f.policy, f.resource, f.message)):
+    for f in _sorted_findings(report):
         style = "red" if f.level == "mandatory" else "yellow"
         table.add_row(f"[{style}]{f.level}[/]", f.policy, f.stack, f.resource, f.message)
     console.print(table if report.findings else "[green]No policy findings.[/]")
-    access = Table(title="Access matrix")
-    for column in ("caller", "from VPC", "service", "decision", "why"):
-        access.add_column(column, overflow="fold")
-    for row in report.access:
-        access.add_row(row["caller"], row["vpc"], row["service"],
-                       "[green]allowed[/]" if row["allowed"] else "[red]denied[/]", "; ".join(_decisive(row["reasons"], row["allowed"])))
-    console.print(access)
+    console.print(access_table(report.access, "Access matrix"))
     console.print("[bold]Topology (Mermaid)[/]")
     console.print(report.mermaid, markup=False, highlight=False)
     facts = summary(report)

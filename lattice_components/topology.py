@@ -172,8 +172,12 @@ def access_rows(env_run: offline.EnvironmentRun) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: (row["caller"], row["vpc"], row["service"]))
 
 
-def mermaid(env_run: offline.EnvironmentRun) -> str:
-    """The topology as a Mermaid graph: accounts, VPCs, the network, services, and who may call whom."""
+def mermaid(env_run: offline.EnvironmentRun, access: list[dict[str, Any]] | None = None) -> str:
+    """The topology as a Mermaid graph: accounts, VPCs, the network, services, and who may call whom.
+
+    `access`: the rows of `access_rows(env_run)` when the caller has them already (evaluating every policy
+    again costs as much as the diagram itself).
+    """
     def node(text: str) -> str:
         return "n_" + "".join(ch if ch.isalnum() else "_" for ch in text)
 
@@ -201,7 +205,7 @@ def mermaid(env_run: offline.EnvironmentRun) -> str:
         + [r.inputs["vpcIdentifier"] for run in env_run.accounts for r in run.of_type(VPC_ASSOCIATION)]
     )
     lines += [f'  {node(name)} -- association --> {node("sn")}' for name in associated]
-    allowed = sorted({(row["vpc"], row["caller"], row["service"]) for row in access_rows(env_run) if row["allowed"]})
+    allowed = sorted({(row["vpc"], row["caller"], row["service"]) for row in (access if access is not None else access_rows(env_run)) if row["allowed"]})
     for vpc, caller, service in allowed:
         lines.append(f'  {node(vpc)} -. "{caller}" .-> {node(service)}')
     return "\n".join(lines) + "\n"
