@@ -127,7 +127,7 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
 def simulated_paths(delay: float = 0.25) -> list[dict[str, Any]]:
     """Cross-check of part 3 on the smallest environment: the network stack, the account stack outside the
     organization and one inside, deployed with slow mocks; the SDK's own sequencing sets the waves."""
-    from lattice_components import offline
+    from lattice_components.tools import offline
     from lattice_components.programs import account, network
 
     from . import critical_path, program_cost, synthetic

@@ -58,7 +58,7 @@ def plain_json_dumps() -> Iterator[None]:
 @contextlib.contextmanager
 def counting_validation(spent: dict[str, float]) -> Iterator[None]:
     """Add the CPU time of every schema validation the programs and components run to `spent`."""
-    from lattice_components import consumer_vpc, lattice_service, service_network
+    from lattice_components.components import consumer_vpc, lattice_service, service_network
     from lattice_components.programs import account, network
 
     targets = [(module, name) for module in (lattice_service, consumer_vpc, service_network) for name in ("validate_args",)]
@@ -94,7 +94,7 @@ def cached_api_model() -> Iterator[None]:
     walking botocore's shapes and re-running regexes over the same documentation for every value they check."""
     from botocore.model import Shape
 
-    from lattice_components import api_model
+    from lattice_components.apimodel import model as api_model
 
     saved: list[tuple[Any, str, Any]] = []
 
@@ -114,7 +114,7 @@ def cached_api_model() -> Iterator[None]:
                  "values_in_documentation"):
         replace(api_model, name, by_text)
     try:
-        from lattice_components import service_inputs
+        from lattice_components.inputs import service_inputs
     except ImportError:
         service_inputs = None
     if service_inputs is not None:

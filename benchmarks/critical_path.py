@@ -25,8 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from lattice_components import offline
-from lattice_components.offline import ProgramRun, RegisteredResource
+from lattice_components.tools import offline
+from lattice_components.tools.offline import ProgramRun, RegisteredResource
 
 VPCLATTICE = "aws:vpclattice/"
 ACCEPTER = "aws:ram/resourceShareAccepter:ResourceShareAccepter"

@@ -19,7 +19,7 @@ from typing import Any
 import pulumi
 from pulumi import _types
 
-from lattice_components.offline import ProgramRun, RegisteredResource
+from lattice_components.tools.offline import ProgramRun, RegisteredResource
 
 PROVIDER_TYPE = "pulumi:providers:aws"
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lattice_components import offline, plan
+from lattice_components.tools import analyzer_client, offline, plan
 
 TRIVIAL_PACK = Path(__file__).resolve().parent / "trivial_pack"
 
@@ -105,7 +105,7 @@ def _start(pack: Any, environment: dict[str, str]) -> float:
 
 def measure(runs: Sequence[offline.ProgramRun], services: int, repeats: int = 3) -> PolicyResult:
     """Analyze every resource of `runs` with the three packs, then AnalyzeStack per stack and over everything."""
-    client = plan._analyzer_client()
+    client = analyzer_client
     per_stack = [plan.pack_resources(run) for run in runs]
     everything = [resource for resources in per_stack for resource in resources]
     project, stack = runs[0].project, runs[0].stack

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lattice_components import offline
+from lattice_components.tools import offline
 
 from . import floor, synthetic
 

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from lattice_components import offline
+from lattice_components.tools import offline
 
 ROOT = offline.REPO_ROOT
 VENV_BIN = Path(sys.executable).parent
@@ -49,7 +49,7 @@ def mark(name):
     global last
     now = time.perf_counter(); phases[name] = now - last; last = now
 import pulumi, pulumi_aws; mark("import pulumi, pulumi_aws")
-from lattice_components import cli, offline, plan, topology; mark("import lattice_components")
+from lattice_components.tools import cli, offline, plan, topology; mark("import lattice_components")
 pulumi_aws.vpclattice.Service; pulumi_aws.ram.ResourceShare; pulumi_aws.ec2.SecurityGroup; pulumi_aws.cloudwatch.LogGroup
 mark("load pulumi-aws modules used")
 run = offline.run_environment("dev"); mark("run the 4 dev stacks")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lattice_components import offline
+from lattice_components.tools import offline
 
 
 @pytest.fixture(scope="session")

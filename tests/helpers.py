@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from lattice_components import offline
+from lattice_components.tools import offline
 
 
 def run_component(build: Callable[[], Any], account_id: str = "123456789012", region: str = "us-east-1") -> offline.ProgramRun:

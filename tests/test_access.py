@@ -8,20 +8,15 @@ from dataclasses import replace
 
 import pytest
 
-from lattice_components.access import (
-    ACTION_CONNECT,
-    AUTH_IAM,
-    Caller,
+from lattice_components.iam.evaluator import ACTION_CONNECT, AUTH_IAM, Caller, Request, evaluate_policy, validate_policy
+from lattice_components.tools.access import (
     Listener,
-    Request,
     Service,
     ServiceNetwork,
     Topology,
     access_matrix,
     evaluate,
-    evaluate_policy,
     matrix_markdown,
-    validate_policy,
 )
 
 NETWORK_ARN = "arn:aws:vpc-lattice:us-east-1:123456789012:servicenetwork/sn-0123456789abcdef0"

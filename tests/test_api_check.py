@@ -10,9 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -21,8 +19,9 @@ from botocore.model import ServiceModel
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lattice_components import api_check, api_model
-from lattice_components.api_check import (
+from lattice_components import apimodel
+from lattice_components.apimodel import model as api_model
+from lattice_components.apimodel import (
     RESOURCE_MAPPINGS,
     ApiViolation,
     StackResource,
@@ -33,9 +32,6 @@ from lattice_components.api_check import (
     sdk_inputs,
 )
 
-PACK_DIR = Path(__file__).resolve().parents[1] / "policy_pack"
-if str(PACK_DIR) not in sys.path:
-    sys.path.insert(0, str(PACK_DIR))  # the pack's modules import each other by bare name, as the CLI runs them
 
 # -- type tokens ------------------------------------------------------------------------------------------------
 SERVICE_NETWORK = "aws:vpclattice/serviceNetwork:ServiceNetwork"
@@ -289,13 +285,13 @@ VALID_VARIANTS: list[tuple[str, str, dict[str, Any]]] = [
 def _policy_of_size(size: int) -> str:
     statement = {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*", "Sid": ""}
     document = {"Version": "2012-10-17", "Statement": [statement]}
-    statement["Sid"] = "x" * (size - len(api_check.compact_json(document)))
-    assert len(api_check.compact_json(document).encode()) == size
+    statement["Sid"] = "x" * (size - len(apimodel.compact_json(document)))
+    assert len(apimodel.compact_json(document).encode()) == size
     return json.dumps(document, indent=4)  # pretty-printed: the provider compacts it before sending
 
 
 VALID_VARIANTS = [
-    (title, kind, {**props, "policy": _policy_of_size(api_check.AUTH_POLICY_MAX_BYTES)} if "10 KB" in title else props)
+    (title, kind, {**props, "policy": _policy_of_size(apimodel.AUTH_POLICY_MAX_BYTES)} if "10 KB" in title else props)
     for title, kind, props in VALID_VARIANTS
 ]
 
@@ -927,7 +923,7 @@ CASES: list[Case] = [
         "auth policy over the 10 KB quota",
         AUTH_POLICY,
         "policy",
-        _policy_of_size(api_check.AUTH_POLICY_MAX_BYTES + 1),
+        _policy_of_size(apimodel.AUTH_POLICY_MAX_BYTES + 1),
         (
             "policy: is 10,241 bytes as compact JSON; the VPC Lattice quota for an auth policy is 10 KB (10,240 bytes) and cannot be raised",
         ),
@@ -1194,7 +1190,7 @@ UNKNOWNS = {
 def test_the_sentinels_are_pulumi_policys_own():
     from pulumi_policy import proxy
 
-    assert api_check.UNKNOWN_SENTINELS == {
+    assert apimodel.UNKNOWN_SENTINELS == {
         proxy.UNKNOWN_BOOLEAN_VALUE,
         proxy.UNKNOWN_NUMBER_VALUE,
         proxy.UNKNOWN_STRING_VALUE,
@@ -1203,7 +1199,7 @@ def test_the_sentinels_are_pulumi_policys_own():
         proxy.UNKNOWN_ARCHIVE_VALUE,
         proxy.UNKNOWN_OBJECT_VALUE,
     }
-    assert pulumi.runtime.rpc.UNKNOWN in api_check.UNKNOWN_SENTINELS
+    assert pulumi.runtime.rpc.UNKNOWN in apimodel.UNKNOWN_SENTINELS
 
 
 @pytest.mark.parametrize("unknown", list(UNKNOWNS.values()), ids=list(UNKNOWNS))
@@ -1232,7 +1228,7 @@ def test_secrets_are_checked_by_their_value():
 
 def test_a_preview_under_the_sdk_mocks_reports_only_known_values():
     # GIVEN a program previewed under the SDK's mock monitor, wiring an output the mock never fills (`status`)
-    from lattice_components import offline
+    from lattice_components.tools import offline
 
     def program():
         import pulumi_aws as aws
@@ -1757,7 +1753,7 @@ def _resource_args(kind: str, name: str, props: dict[str, Any]):
 
 
 def test_the_resource_policy_reports_each_violation_with_the_resource():
-    import api_model_policy
+    from lattice_components.policies import api_model_policy
 
     policy = api_model_policy.api_model_policy()
     reported: list[tuple[str, str | None]] = []
@@ -1772,7 +1768,7 @@ def test_the_resource_policy_reports_each_violation_with_the_resource():
 
 
 def test_the_resource_policy_checks_what_is_known_during_preview_without_giving_up():
-    import api_model_policy
+    from lattice_components.policies import api_model_policy
 
     unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
     props = changed(changed(VALID[LISTENER], f"{FORWARD}.targetGroups[0].targetGroupIdentifier", unknown), "port", 0.0)
@@ -1786,7 +1782,7 @@ def test_the_resource_policy_checks_what_is_known_during_preview_without_giving_
 
 
 def test_the_resource_policy_ignores_other_types():
-    import api_model_policy
+    from lattice_components.policies import api_model_policy
 
     reported: list[str] = []
     api_model_policy.validate_resource(
@@ -1796,7 +1792,7 @@ def test_the_resource_policy_ignores_other_types():
 
 
 def test_the_stack_policy_reports_against_the_resource_urn():
-    import api_model_policy
+    from lattice_components.policies import api_model_policy
     from pulumi_policy.policy import PolicyResource, StackValidationArgs
     from pulumi_policy.proxy import unknown_checking_proxy
 

@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from lattice_components import api_model
-from lattice_components.api_check import RESOURCE_MAPPINGS
+from lattice_components.apimodel import model as api_model
+from lattice_components.apimodel import RESOURCE_MAPPINGS
 
 HEALTH_CHECK = "CreateTargetGroup"
 HEALTH_CHECK_COUNTS = (
@@ -186,7 +186,7 @@ def test_dns_options_sentences_still_parse():
 
 @pytest.mark.parametrize("pattern, where", sorted(_patterns_of_mapped_operations().items()))
 def test_every_pattern_compiles_in_python_and_has_a_reading(pattern, where):
-    from lattice_components.api_check import pattern_hint
+    from lattice_components.apimodel import pattern_hint
 
     re.compile(pattern, re.ASCII)
     if not where.endswith("clientToken"):  # the provider fills client tokens, users never see that pattern

@@ -12,7 +12,7 @@ import pytest
 
 from benchmarks import __main__ as bench
 from benchmarks import critical_path, floor, program_cost, synthetic
-from lattice_components import offline
+from lattice_components.tools import offline
 
 
 @pytest.fixture(scope="module")

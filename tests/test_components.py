@@ -8,11 +8,8 @@ import json
 import pytest
 
 from helpers import policy_of, run_component
-from lattice_components.consumer_vpc import ConsumerVpcAttachment
-from lattice_components.errors import ConfigError
-from lattice_components.lattice_service import LatticeService
-from lattice_components.service_network import ServiceNetwork
-from lattice_components.share_accepter import ShareAccepter
+from lattice_components import ConsumerVpcAttachment, LatticeService, ServiceNetwork, ShareAccepter
+from lattice_components.config import ConfigError
 
 NETWORK_ARN = "arn:aws:vpc-lattice:us-east-1:123456789012:servicenetwork/sn-0123456789abcdef0"
 

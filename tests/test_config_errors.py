@@ -7,8 +7,8 @@ import copy
 
 import pytest
 
-from lattice_components import offline
-from lattice_components.errors import ConfigError
+from lattice_components.tools import offline
+from lattice_components.config import ConfigError
 
 ORDERS_DEV = offline.REPO_ROOT / "stacks" / "Pulumi.orders-dev.yaml"
 

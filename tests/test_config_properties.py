@@ -15,8 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lattice_components import api_check, api_model, offline
-from lattice_components.errors import ConfigError
+from lattice_components import apimodel
+from lattice_components.apimodel import model as api_model
+from lattice_components.tools import offline
+from lattice_components.config import ConfigError
 from mutation_counts import COUNTS
 
 TG = "aws:vpclattice/targetGroup:TargetGroup"
@@ -39,8 +41,8 @@ NUMERIC_POINTS = {
 
 def api_range(type_token: str, engine_path: str) -> tuple[int, int]:
     """What the API accepts for one property: the model's bounds narrowed by its documented range."""
-    operation = api_check.RESOURCE_MAPPINGS[type_token].operation
-    member = api_check.api_member_for(type_token, engine_path)
+    operation = apimodel.RESOURCE_MAPPINGS[type_token].operation
+    member = apimodel.api_member_for(type_token, engine_path)
     found = api_model.limits(operation, member)
     low, high = found.min, found.max
     stated = api_model.documented_range(operation, member)
@@ -70,7 +72,7 @@ def base_config(env):
 
 
 def assert_accepted_by_the_api(run):
-    problems = [f"{r.name}: {v}" for r in run.resources for v in api_check.check_resource(r.type, r.inputs)]
+    problems = [f"{r.name}: {v}" for r in run.resources for v in apimodel.check_resource(r.type, r.inputs)]
     assert problems == []
 
 

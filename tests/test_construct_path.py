@@ -23,11 +23,11 @@ from pulumi.provider.server import ComponentInitError, ProviderServicer
 from pulumi.runtime import proto, rpc
 
 from helpers import run_component
-from lattice_components import hosting, offline
-from lattice_components.consumer_vpc import ConsumerVpcAttachment
-from lattice_components.lattice_service import LatticeService
-from lattice_components.service_network import ServiceNetwork
-from lattice_components.share_accepter import ShareAccepter
+from lattice_components.tools import hosting, offline
+from lattice_components.components.consumer_vpc import ConsumerVpcAttachment
+from lattice_components.components.lattice_service import LatticeService
+from lattice_components.components.service_network import ServiceNetwork
+from lattice_components.components.share_accepter import ShareAccepter
 
 NETWORK_ARN = "arn:aws:vpc-lattice:us-east-1:111111111111:servicenetwork/sn-0123456789abcdef0"
 README_SECTION = "## Using the package from TypeScript, Go, C#, Java or YAML"

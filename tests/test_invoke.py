@@ -20,7 +20,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from botocore.exceptions import NoCredentialsError
 
-from lattice_components.invoke import (
+from lattice_components.tools.invoke import (
     SIGNING_NAME,
     UNSIGNED_PAYLOAD,
     invoke,
@@ -215,7 +215,7 @@ def test_the_lattice_invoke_command_signs_with_the_environment_credentials(latti
     # GIVEN credentials in the environment and a service that verifies SigV4
     from typer.testing import CliRunner
 
-    from lattice_components.cli import app
+    from lattice_components.tools.cli import app
 
     url, _ = lattice_server
     for name, value in {

@@ -20,8 +20,9 @@ import yaml
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-from lattice_components import config, hosting
-from lattice_components.offline import REPO_ROOT
+from lattice_components import config
+from lattice_components.tools import hosting
+from lattice_components.tools.offline import REPO_ROOT
 
 SCHEMA_FILE = REPO_ROOT / "schema.json"
 PLUGIN_DIR = REPO_ROOT / "provider"

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from lattice_components import offline
-from lattice_components.cli import app
+from lattice_components.tools import offline
+from lattice_components.tools.cli import app
 
 runner = CliRunner()
 

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from lattice_components import offline, plan, topology
+from lattice_components.tools import offline, plan, topology
 
 README = offline.REPO_ROOT / "README.md"
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 
 from helpers import run_component
-from lattice_components import service_inputs
+from lattice_components.inputs import service_inputs
 from lattice_components.config import LatticeServiceSpec
-from lattice_components.errors import ConfigError
-from lattice_components.lattice_service import LatticeService
+from lattice_components.config import ConfigError
+from lattice_components.components.lattice_service import LatticeService
 
 NETWORK_ARN = "arn:aws:vpc-lattice:us-east-1:123456789012:servicenetwork/sn-0123456789abcdef0"
 
@@ -51,7 +51,7 @@ def test_a_value_that_slipped_past_config_is_caught_with_its_place_in_the_spec()
 
 def test_the_component_refuses_to_register_anything_the_api_would_reject(monkeypatch):
     # GIVEN a component whose validated spec is then corrupted (simulating a schema gap)
-    from lattice_components import lattice_service
+    from lattice_components.components import lattice_service
 
     original = lattice_service.validate_args
 

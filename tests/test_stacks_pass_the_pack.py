@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from lattice_components import offline, plan
+from lattice_components.tools import offline, plan
 
 
 def break_first(env_run, type_token, change):

@@ -166,7 +166,7 @@ def test_prod_protects_the_shared_network_and_keeps_access_logs(dev, prod):
 
 def test_every_resource_the_stacks_register_is_one_the_lattice_api_accepts(environment):
     # Checked against botocore's API model (names, enums, ranges, patterns, unions) and the cross-field rules.
-    from lattice_components.api_check import check_resource
+    from lattice_components.apimodel import check_resource
 
     problems = [
         f"{run.stack}: {r.name}: {violation}"

@@ -13,12 +13,12 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from .. import service_inputs
+from ..inputs import service_inputs
 from ..config import AccountStackConfig, LatticeServiceSpec, read_stack_config
-from ..consumer_vpc import ConsumerVpcAttachment
-from ..errors import ConfigError
-from ..lattice_service import LatticeService
-from ..share_accepter import ShareAccepter
+from ..components.consumer_vpc import ConsumerVpcAttachment
+from ..config import ConfigError
+from ..components.lattice_service import LatticeService
+from ..components.share_accepter import ShareAccepter
 
 NETWORK_OUTPUTS = ("serviceNetworkArn", "serviceNetworkName", "shareArn", "region", "accounts", "tags")
 """The network stack outputs this program reads (see `network.exports`)."""

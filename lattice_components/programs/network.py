@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import pulumi
 
-from ..errors import ConfigError
-from ..config import NetworkStackConfig, read_stack_config
-from ..service_network import ServiceNetwork
+from ..config import ConfigError, NetworkStackConfig, read_stack_config
+from ..components.service_network import ServiceNetwork
 
 
 def share_principals(config: NetworkStackConfig) -> list[str]:

@@ -1,21 +1,12 @@
-"""Shared setup for the policy pack tests.
-
-The pack's modules import each other by bare name (the CLI runs `__main__.py` from inside `policy_pack/`),
-so the tests put that folder first on `sys.path`, as the CLI's launcher does.
-"""
+"""Shared setup for the policy pack tests: one pack process per module, started as the engine starts it."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-PACK_DIR = Path(__file__).resolve().parents[2] / "policy_pack"
-sys.path.insert(0, str(PACK_DIR))
-
-from analyzer_client import PolicyPackProcess  # noqa: E402
+from lattice_components.tools.analyzer_client import PACK_DIR, PolicyPackProcess
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from policy_inputs import Resource
+from lattice_components.policies.policy_inputs import Resource
 
 ACCOUNT = "111122223333"
 ORG_ID = "o-a1b2c3d4e5"

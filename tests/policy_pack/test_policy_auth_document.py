@@ -8,8 +8,8 @@ import pytest
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE as UNKNOWN
 
 import policy_examples as ex
-from auth_policy_checks import AUTH_POLICY, MAX_POLICY_BYTES, check_auth_policy_document
-from policy_inputs import Unknown
+from lattice_components.policies.auth_policy_checks import AUTH_POLICY, MAX_POLICY_BYTES, check_auth_policy_document
+from lattice_components.policies.policy_inputs import Unknown
 
 SN_ARN = f"arn:aws:vpc-lattice:eu-west-1:{ex.ACCOUNT}:servicenetwork/sn-1"
 

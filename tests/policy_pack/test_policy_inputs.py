@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
-from policy_inputs import Resource, Unknown, is_unknown, json_object, known_list, lookup, plain
+from lattice_components.policies.policy_inputs import Resource, Unknown, is_unknown, json_object, known_list, lookup, plain
 
 
 def test_the_sdk_proxy_raises_on_any_touch_of_an_unknown_so_checks_read_plain_dicts():

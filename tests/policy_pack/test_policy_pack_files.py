@@ -8,8 +8,8 @@ import subprocess
 import pytest
 import yaml
 
-from analyzer_client import PACK_DIR
-from lattice_policies import PACK_NAME, all_policies
+from lattice_components.tools.analyzer_client import PACK_DIR
+from lattice_components.policies import PACK_NAME, all_policies
 
 POLICIES = {policy.name: policy for policy in all_policies()}
 LEVELS = {"advisory", "mandatory", "remediate", "disabled"}
@@ -23,7 +23,7 @@ def test_the_pack_is_python_and_its_virtualenv_is_the_uv_project_environment():
     # WHEN its interpreter imports what the pack needs THEN the real CLI can run the pack
     python = venv / "bin" / "python"
     result = subprocess.run(
-        [str(python), "-c", "import pulumi_policy, lattice_components.api_model"],
+        [str(python), "-c", "import pulumi_policy, lattice_components.policies"],
         capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stderr

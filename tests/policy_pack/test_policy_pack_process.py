@@ -7,7 +7,7 @@ import json
 import pytest
 
 import policy_examples as ex
-from analyzer_client import PACK_DIR, UNKNOWN, PolicyPackProcess, run_pack
+from lattice_components.tools.analyzer_client import PACK_DIR, UNKNOWN, PolicyPackProcess, run_pack
 
 SERVICE = "aws:vpclattice/service:Service"
 LISTENER = "aws:vpclattice/listener:Listener"

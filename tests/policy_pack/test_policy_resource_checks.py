@@ -6,8 +6,8 @@ import pytest
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE as UNKNOWN
 
 import policy_examples as ex
-import resource_checks as rc
-from policy_inputs import Unknown
+from lattice_components.policies import resource_checks as rc
+from lattice_components.policies.policy_inputs import Unknown
 
 
 def run(check, type_, props, config=None, **extra):
@@ -135,7 +135,7 @@ def test_required_tags_are_found_on_the_resource_its_tags_all_or_the_providers_d
 
 
 def test_taggable_types_are_the_resources_whose_create_operation_takes_tags_in_the_api_model():
-    from lattice_components.api_model import service_model
+    from lattice_components.apimodel.model import service_model
 
     model = service_model()
     creates = [op for op in model.operation_names if op.startswith("Create")]

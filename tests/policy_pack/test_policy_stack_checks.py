@@ -6,9 +6,9 @@ import pytest
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE as UNKNOWN
 
 import policy_examples as ex
-import stack_checks as sc
-from policy_inputs import Resource, Unknown
-from resource_checks import SERVICE, SERVICE_NETWORK
+from lattice_components.policies import stack_checks as sc
+from lattice_components.policies.policy_inputs import Resource, Unknown
+from lattice_components.policies.resource_checks import SERVICE, SERVICE_NETWORK
 
 SVC_ARN = "arn:aws:vpc-lattice:eu-west-1:111122223333:service/svc-0123"
 SN_ARN = "arn:aws:vpc-lattice:eu-west-1:111122223333:servicenetwork/sn-0123"

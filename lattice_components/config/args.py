@@ -6,7 +6,8 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from .config import Spec, describe
+from .base import Spec
+from .reader import describe
 from .errors import ConfigError
 
 SpecT = TypeVar("SpecT", bound=Spec)

@@ -24,10 +24,10 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UnknownValueError
 
-import auth_policy_checks
-import resource_checks as rc
-import stack_checks
-from policy_inputs import Resource, Unknown, from_policy_resource, from_validation_args
+from . import auth_policy_checks
+from . import resource_checks as rc
+from . import stack_checks
+from .policy_inputs import Resource, Unknown, from_policy_resource, from_validation_args
 
 PACK_NAME = "lattice"
 
@@ -167,9 +167,9 @@ def all_policies() -> list[Policy]:
             (rc.LISTENER, rc.LISTENER_RULE), rc.check_forward_weights, ADVISORY,
         ),
     ]
-    # What the AWS API itself would reject, read from botocore's model (lattice_components.api_check), so a
+    # What the AWS API itself would reject, read from botocore's model (lattice_components.apimodel), so a
     # stack written without our components is held to the same limits as our config.
-    from api_model_policy import api_model_policies
+    from .api_model_policy import api_model_policies
 
     policies.extend(api_model_policies())
     return policies

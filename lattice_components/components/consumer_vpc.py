@@ -7,8 +7,8 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from .config import ConsumerVpcSpec
-from .validation import validate_args
+from ..config import ConsumerVpcSpec
+from ..config import validate_args
 
 TYPE_TOKEN = "lattice:index:ConsumerVpcAttachment"
 

@@ -7,15 +7,16 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from . import access_logs, auth_policies, service_inputs
-from .config import LatticeServiceSpec
-from .errors import ConfigError
-from .validation import validate_args
+from . import access_logs
+from ..inputs import auth_policies, service_inputs
+from ..config import LatticeServiceSpec
+from ..config import ConfigError
+from ..config import validate_args
 
 TYPE_TOKEN = "lattice:index:LatticeService"
 
 # The argument types below are also the package schema other languages are generated from
-# (`lattice_components.hosting`): every nested object is a TypedDict named after what it is (other languages add
+# (`lattice_components.tools.hosting`): every nested object is a TypedDict named after what it is (other languages add
 # `Args` themselves), every field has a docstring, and a field that drives a decision (names, types, protocols,
 # weights, priorities) is plain, so the component can decide on it before anything is registered. Their keys are
 # the snake_case field names of the models in `config.py`, which validate them.

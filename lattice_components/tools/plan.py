@@ -7,32 +7,15 @@ analyzer gRPC protocol, exactly as `pulumi preview --policy-pack` would.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import offline, topology
+from . import analyzer_client, offline, topology
 
 POLICY_PACK_DIR = offline.REPO_ROOT / "policy_pack"
-
-
-def _analyzer_client():
-    """The pack's own gRPC client module, loaded by path (once): the pack folder is not a package of ours."""
-    name = "lattice_policy_pack_client"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, POLICY_PACK_DIR / "analyzer_client.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # before executing it: its dataclasses look their module up there
-        try:
-            spec.loader.exec_module(module)
-        except BaseException:
-            del sys.modules[name]
-            raise
-    return sys.modules[name]
 
 
 @dataclass
@@ -85,11 +68,10 @@ def policy_config(env: str) -> dict[str, Any]:
 
 def run_policies(env_run: offline.EnvironmentRun) -> list[Finding]:
     """Start the pack once, configure it as CI does for this environment, analyze every stack like a preview."""
-    client = _analyzer_client()
     findings: list[Finding] = []
     # One pack process serves every stack of the environment (the policies read nothing from PULUMI_STACK);
     # starting it costs more than analyzing a stack.
-    with client.PolicyPackProcess(project=env_run.network.project, stack=env_run.env) as pack:
+    with analyzer_client.PolicyPackProcess(project=env_run.network.project, stack=env_run.env) as pack:
         pack.configure(policy_config(env_run.env))
         for run in env_run.runs:
             for diagnostic in pack.analyze_all(pack_resources(run)):

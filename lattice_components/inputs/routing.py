@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .config import ActionSpec, HealthCheckSpec, MatchSpec, TargetGroupSpec
+from ..config import ActionSpec, HealthCheckSpec, MatchSpec, TargetGroupSpec
 
 
 def forward_targets(action: ActionSpec, target_group_ids: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from .errors import ConfigError
+from ..config import ConfigError
 from .offline import REPO_ROOT
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)

@@ -24,7 +24,7 @@ import yaml
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.settings import set_root_resource
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 NETWORK_PROJECT = "lattice-network"
 ACCOUNT_PROJECT = "lattice-account"
 ACCOUNT_STACKS_DIR = "stacks"
@@ -246,7 +246,7 @@ def _network_owner_id(config: dict[str, Any]) -> str:
 
 def run_network_stack(env: str, root: Path = REPO_ROOT, config: dict[str, Any] | None = None) -> ProgramRun:
     """The shared-network stack `env`, as `pulumi up -s <env>` at the repository root runs it."""
-    from .programs import network
+    from ..programs import network
 
     config = config if config is not None else load_stack_file(network_stack_file(env, root))
     return run_program(
@@ -267,7 +267,7 @@ def run_account_stack(
     config: dict[str, Any] | None = None,
 ) -> ProgramRun:
     """One account stack, its StackReference answered with the network stack's exports."""
-    from .programs import account
+    from ..programs import account
 
     config = config if config is not None else load_stack_file(root / ACCOUNT_STACKS_DIR / f"Pulumi.{stack}.yaml")
     entry = (network_outputs.get("accounts") or {}).get(config.get("lattice:account"), {})
@@ -297,7 +297,7 @@ class EnvironmentRun:
 
 def run_environment(env: str, root: Path = REPO_ROOT) -> EnvironmentRun:
     """Run the network stack of `env`, then each account stack fed its real exports, in deploy order."""
-    from .programs.account import default_network_stack
+    from ..programs.account import default_network_stack
 
     network = run_network_stack(env, root)
     accounts = []

@@ -9,7 +9,7 @@ snake_case `args` dict a Python program passes, so both paths run the same const
 `schema.json` at the repository root is that schema, committed so that a change to the package's API shows in
 review. `tests/test_package_schema.py` fails when it drifts; regenerate it with
 
-    uv run python -m lattice_components.hosting --schema > schema.json
+    uv run python -m lattice_components.tools.hosting --schema > schema.json
 """
 
 import importlib.metadata
@@ -21,10 +21,7 @@ import pulumi
 from pulumi.provider.experimental import component_provider_host
 from pulumi.provider.experimental.component import ComponentProvider
 
-from .consumer_vpc import ConsumerVpcAttachment
-from .lattice_service import LatticeService
-from .service_network import ServiceNetwork
-from .share_accepter import ShareAccepter
+from ..components import ConsumerVpcAttachment, LatticeService, ServiceNetwork, ShareAccepter
 
 PACKAGE_NAME = "lattice"
 """The package name: type tokens are `lattice:index:<Component>`, and consumers' Pulumi.yaml list it under it."""
@@ -37,7 +34,7 @@ COMPONENTS: list[type[pulumi.ComponentResource]] = [
 ]
 """Every public component. The host exposes exactly these (it does not scan modules)."""
 
-REGENERATE = "uv run python -m lattice_components.hosting --schema > schema.json"
+REGENERATE = "uv run python -m lattice_components.tools.hosting --schema > schema.json"
 """The command that rewrites the committed schema.json."""
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from lattice_components.api_model import limits
-from policy_inputs import Resource, Unknown, is_unknown, json_object, known_list, lookup
+from ..apimodel import limits
+from .policy_inputs import Resource, Unknown, is_unknown, json_object, known_list, lookup
 
 SERVICE_NETWORK = "aws:vpclattice/serviceNetwork:ServiceNetwork"
 SERVICE = "aws:vpclattice/service:Service"

@@ -6,9 +6,10 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from . import access_logs, auth_policies
-from .config import NetworkSpec
-from .validation import validate_args
+from . import access_logs
+from ..inputs import auth_policies
+from ..config import NetworkSpec
+from ..config import validate_args
 
 TYPE_TOKEN = "lattice:index:ServiceNetwork"
 

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from policy_inputs import Resource, lookup
+from .policy_inputs import Resource, lookup
 
 AUTH_POLICY = "aws:vpclattice/authPolicy:AuthPolicy"
 POLICY_LANGUAGE_VERSION = "2012-10-17"

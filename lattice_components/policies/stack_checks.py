@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from policy_inputs import Resource, Unknown, is_unknown, lookup
-from auth_policy_checks import AUTH_POLICY
-from resource_checks import SERVICE, SERVICE_NETWORK
+from .policy_inputs import Resource, Unknown, is_unknown, lookup
+from .auth_policy_checks import AUTH_POLICY
+from .resource_checks import SERVICE, SERVICE_NETWORK
 
 SERVICE_ASSOCIATION = "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation"
 ACCESS_LOG_SUBSCRIPTION = "aws:vpclattice/accessLogSubscription:AccessLogSubscription"

@@ -16,8 +16,9 @@ import pulumi
 from pulumi.runtime.rpc import UNKNOWN
 from pydantic.alias_generators import to_camel
 
-from . import api_check, auth_policies, routing
-from .config import LatticeServiceSpec, ListenerSpec, RuleSpec, TargetGroupSpec, TargetSpec
+from .. import apimodel
+from . import auth_policies, routing
+from ..config import LatticeServiceSpec, ListenerSpec, RuleSpec, TargetGroupSpec, TargetSpec
 
 SERVICE = "aws:vpclattice/service:Service"
 TARGET_GROUP = "aws:vpclattice/targetGroup:TargetGroup"
@@ -157,6 +158,6 @@ _checked_run: list[int | None] = [None]
 def _preflight(spec: LatticeServiceSpec) -> list[str]:
     problems = []
     for type_token, where, inputs in planned_children(spec):
-        for violation in api_check.check_resource(type_token, engine_shape(inputs)):
+        for violation in apimodel.check_resource(type_token, engine_shape(inputs)):
             problems.append(f"{where + ': ' if where else ''}{violation}")
     return problems

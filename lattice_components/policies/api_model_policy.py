@@ -1,6 +1,6 @@
 """The VPC Lattice API model as policies: what AWS would reject, reported at preview instead of mid-deploy.
 
-`lattice-api-model` runs `lattice_components.api_check.check_resource` on every `aws:vpclattice/*` resource
+`lattice-api-model` runs `lattice_components.apimodel.check_resource` on every `aws:vpclattice/*` resource
 (required members, types, lengths, ranges, enums, patterns, unions, the limits the model states only in its
 documentation, TLS passthrough and auth-policy quota rules); `lattice-api-model-stack` runs `check_stack` over the
 whole stack (unique rule priorities per listener, TLS passthrough needs a custom domain and TCP target groups,
@@ -12,7 +12,7 @@ turn into "can't run policy during preview": they check what is known and leave 
 
 from __future__ import annotations
 
-from policy_inputs import plain
+from .policy_inputs import plain
 from pulumi_policy import (
     EnforcementLevel,
     Policy,
@@ -24,7 +24,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from lattice_components.api_check import (
+from ..apimodel import (
     StackResource,
     check_resource,
     check_stack,

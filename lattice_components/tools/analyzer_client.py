@@ -12,7 +12,6 @@ A resource is a dict `{"type", "name", "urn", "props", "parent", "dependencies",
 [<urn>]}`), for stack policies to link resources. A preview-unknown value is `UNKNOWN`. `provider` is
 `{"type", "name", "urn", "props"}`.
 
-This module imports nothing from its siblings, so callers outside this folder can load it by path.
 """
 
 from __future__ import annotations
@@ -32,7 +31,8 @@ import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-PACK_DIR = Path(__file__).resolve().parent
+# The repository's pack folder (this file is lattice_components/tools/analyzer_client.py).
+PACK_DIR = Path(__file__).resolve().parents[2] / "policy_pack"
 # The string the engine sends for a value unknown during preview (pulumi.runtime.rpc.UNKNOWN).
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 LEVELS = {

@@ -1,0 +1,19 @@
+"""The Pulumi components: one module each, with its args types. They register resources; the decisions they
+wire (names, policy documents, weights, validation) come from `lattice_components.inputs` and
+`lattice_components.config`."""
+
+from .consumer_vpc import ConsumerVpcAttachment, ConsumerVpcAttachmentArgs
+from .lattice_service import LatticeService, LatticeServiceArgs
+from .service_network import ServiceNetwork, ServiceNetworkArgs
+from .share_accepter import ShareAccepter, ShareAccepterArgs
+
+__all__ = [
+    "ConsumerVpcAttachment",
+    "ConsumerVpcAttachmentArgs",
+    "LatticeService",
+    "LatticeServiceArgs",
+    "ServiceNetwork",
+    "ServiceNetworkArgs",
+    "ShareAccepter",
+    "ShareAccepterArgs",
+]

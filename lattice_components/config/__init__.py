@@ -1,0 +1,67 @@
+"""Stack config and component arguments: one typed schema, its reader, and the error both raise.
+
+- `base`: API-model limits as pydantic constraints, resource names and IDs, the `Spec` base class.
+- `services`: a Lattice service (target groups, listeners, rules, allowed callers).
+- `stacks`: the shared-network stack's and an account stack's config, consumer VPCs.
+- `reader`: reading `pulumi.Config` and turning validation errors into one line per problem.
+- `args`: the same schema applied to a component's `args`.
+- `errors`: `ConfigError`, which stops a program before any resource is registered.
+
+Imports `lattice_components.apimodel` for limits; nothing above it.
+"""
+
+from .args import validate_args
+from .base import Spec
+from .errors import ConfigError
+from .reader import describe, parse, read_stack_config
+from .services import (
+    ActionSpec,
+    AllowedCallersSpec,
+    HeaderMatchSpec,
+    HealthCheckSpec,
+    LatticeServiceSpec,
+    ListenerSpec,
+    MatchSpec,
+    RuleSpec,
+    ServiceSpec,
+    TargetGroupSpec,
+    TargetSpec,
+    WeightedTargetSpec,
+)
+from .stacks import (
+    AccountSpec,
+    AccountStackConfig,
+    ConsumerSpec,
+    ConsumerVpcSpec,
+    NetworkSpec,
+    NetworkStackConfig,
+    SecurityGroupSpec,
+)
+
+__all__ = [
+    "AccountSpec",
+    "AccountStackConfig",
+    "ActionSpec",
+    "AllowedCallersSpec",
+    "ConfigError",
+    "ConsumerSpec",
+    "ConsumerVpcSpec",
+    "HeaderMatchSpec",
+    "HealthCheckSpec",
+    "LatticeServiceSpec",
+    "ListenerSpec",
+    "MatchSpec",
+    "NetworkSpec",
+    "NetworkStackConfig",
+    "RuleSpec",
+    "SecurityGroupSpec",
+    "ServiceSpec",
+    "Spec",
+    "TargetGroupSpec",
+    "TargetSpec",
+    "WeightedTargetSpec",
+    "describe",
+    "parse",
+    "read_stack_config",
+    "validate_args",
+]

@@ -1,0 +1,112 @@
+"""The base of the config schema: API-model limits as pydantic constraints, names and IDs, the `Spec` base class.
+
+Every range, pattern and enum comes from botocore's Lattice API model (`lattice_components.apimodel`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+import pulumi
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
+
+from ..apimodel import model
+
+# --------------------------------------------------------------------------------------------------------------
+# Helpers that turn the API model into pydantic constraints
+# --------------------------------------------------------------------------------------------------------------
+
+
+def api_enum(root: str, path: str) -> Any:
+    """A `Literal[...]` of the values the API model allows for one member."""
+    values = model.limits(root, path).enum
+    return Literal.__getitem__(values)
+
+
+def api_range(root: str, path: str) -> dict[str, int]:
+    """pydantic `ge`/`le` for an integer member, from the model (or its documented range, where stricter)."""
+    low, high = documented_range(root, path)
+    return {key: value for key, value in (("ge", low), ("le", high)) if value is not None}
+
+
+def documented_range(root: str, path: str) -> tuple[int | None, int | None]:
+    """The model's min/max, narrowed by a range its documentation states ("The range is 5–300 seconds").
+
+    The model says 0-300 for the health-check interval because 0 means "reset to the default" in updates;
+    the documented range is what the API accepts for a value we set.
+    """
+    found = model.limits(root, path)
+    stated = model.documented_range(root, path)
+    if stated is None:
+        return found.min, found.max
+    low = stated.min if found.min is None else max(found.min, stated.min)
+    high = stated.max if found.max is None else min(found.max, stated.max)
+    return low, high
+
+
+def api_lengths(root: str, path: str) -> dict[str, int]:
+    """pydantic `min_length`/`max_length` for a list or string member, from the model."""
+    found = model.limits(root, path)
+    return {
+        key: value for key, value in (("min_length", found.min), ("max_length", found.max)) if value is not None
+    }
+
+
+def is_output(value: Any) -> bool:
+    """Outputs of other resources are checked by the API at deploy time, not here."""
+    return isinstance(value, pulumi.Output)
+
+
+def rule_error(path: str, rule: str) -> PydanticCustomError:
+    """An error raised by a model validator about one of its fields; `path` is appended to the location."""
+    return PydanticCustomError("lattice_rule", "{rule}", {"path": path, "rule": rule})
+
+
+def name_checker(root: str, kind: str):
+    """A validator for a Lattice resource name, with the model's length and pattern in its message."""
+    found = model.limits(root, "name")
+    forbidden_prefixes = re.findall(r"\(\?!([a-z]+-)\)", found.pattern or "")
+    rule = (
+        f"{found.min}-{found.max} lowercase letters, digits and hyphens, with no leading, trailing or double "
+        "hyphen" + "".join(f", not starting with {prefix!r}" for prefix in forbidden_prefixes)
+    )
+
+    def check(value: str) -> str:
+        if not (found.min <= len(value) <= found.max) or not found.pattern_matches(value):
+            raise PydanticCustomError(
+                "lattice_name", "{problem}", {"problem": f"{value!r} is not a valid {kind} name: the API allows {rule}"}
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+ServiceNetworkName = Annotated[str, name_checker("CreateServiceNetwork", "service network")]
+ServiceName = Annotated[str, name_checker("CreateService", "service")]
+TargetGroupName = Annotated[str, name_checker("CreateTargetGroup", "target group")]
+ListenerName = Annotated[str, name_checker("CreateListener", "listener")]
+RuleName = Annotated[str, name_checker("CreateRule", "rule")]
+
+AccountId = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v), Field(pattern=r"^\d{12}$")]
+"""A 12-digit AWS account ID. YAML reads 012345678901 as a number, so numbers are turned back into text."""
+
+AuthType = api_enum("CreateService", "authType")
+OrganizationId = Annotated[str, Field(pattern=r"^o-[a-z0-9]{10,32}$")]
+"""An AWS Organizations ID (`o-...`), as `aws:PrincipalOrgID` holds it."""
+Port = Annotated[int, Field(**api_range("CreateListener", "port"))]
+
+
+class Spec(BaseModel):
+    """Base of every config object: camelCase keys in YAML, unknown keys rejected, immutable."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True,
+        arbitrary_types_allowed=True,
+    )
+
+    def to_args(self) -> dict[str, Any]:
+        """The snake_case dict a component takes as `args` (unset optional values left out)."""
+        return self.model_dump(exclude_none=True)

@@ -1,0 +1,332 @@
+"""The typed schema of a Lattice service in stack config, checked before any resource is registered.
+
+Two projects read it: the shared-network stack (`Pulumi.<env>.yaml`: `lattice:network`, `lattice:accounts`)
+and the per-account stacks (`stacks/Pulumi.<account>-<env>.yaml`: `lattice:account`, `lattice:services`,
+`lattice:consumers`). Keys are camelCase in YAML (Pulumi's convention) and snake_case in Python; the
+snake_case dump of a spec is exactly the argument dict of the matching component, so the config and the
+components share one schema and one seam (`model_dump`).
+
+Every range, pattern and enum comes from botocore's Lattice API model through `api_model`; the rules the
+model cannot express (no health check on LAMBDA groups, weights that add up to something, ...) are the
+validators below, each with the reason it exists.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import Field, field_validator, model_validator
+from pydantic.alias_generators import to_camel
+
+from ..apimodel import model
+from .base import (
+    AuthType,
+    ListenerName,
+    OrganizationId,
+    Port,
+    RuleName,
+    ServiceName,
+    Spec,
+    TargetGroupName,
+    api_enum,
+    api_lengths,
+    api_range,
+    is_output,
+    rule_error,
+)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Target groups
+# --------------------------------------------------------------------------------------------------------------
+
+_HC = "HealthCheckConfig"
+
+
+class HealthCheckSpec(Spec):
+    """The target group's health check. Defaults are the API's own, stated here so the plan shows them."""
+
+    enabled: bool = True
+    protocol: api_enum(_HC, "protocol") | None = None
+    """Defaults to the target group's protocol."""
+    protocol_version: api_enum(_HC, "protocolVersion") = "HTTP1"
+    path: str = "/"
+    port: Annotated[int, Field(**api_range(_HC, "port"))] | None = None
+    """Defaults to the target group's port."""
+    interval_seconds: Annotated[int, Field(**api_range(_HC, "healthCheckIntervalSeconds"))] = 30
+    timeout_seconds: Annotated[int, Field(**api_range(_HC, "healthCheckTimeoutSeconds"))] = 5
+    healthy_threshold: Annotated[int, Field(**api_range(_HC, "healthyThresholdCount"))] = 5
+    unhealthy_threshold: Annotated[int, Field(**api_range(_HC, "unhealthyThresholdCount"))] = 2
+    matcher: str = "200"
+    """HTTP codes that mean healthy: `200`, `200,204` or `200-299`."""
+
+    @field_validator("path")
+    @classmethod
+    def _path_matches_model(cls, value: str) -> str:
+        if not model.limits(_HC, "path").pattern_matches(value) or not value.startswith("/"):
+            raise ValueError(f"{value!r} is not a valid health-check path: it must start with '/' and use URL characters")
+        return value
+
+    @field_validator("matcher")
+    @classmethod
+    def _matcher_matches_model(cls, value: str) -> str:
+        if not model.limits("Matcher", "httpCode").pattern_matches(value):
+            raise ValueError(f"{value!r} is not a valid matcher: use HTTP codes such as '200', '200,204' or '200-299'")
+        return value
+
+
+class TargetSpec(Spec):
+    """One registered target: an instance ID, an IP address, a Lambda ARN or an ALB ARN."""
+
+    id: str
+    port: Port | None = None
+    """Defaults to the target group's port."""
+
+
+_TG_TYPE = api_enum("CreateTargetGroup", "type")
+
+
+class TargetGroupSpec(Spec):
+    """A target group: the compute behind a service."""
+
+    type: _TG_TYPE = "INSTANCE"
+    port: Port | None = None
+    """Required for INSTANCE, IP and ALB groups; LAMBDA groups take none."""
+    protocol: api_enum("TargetGroupConfig", "protocol") | None = None
+    """HTTP, HTTPS or TCP; required for INSTANCE, IP and ALB groups."""
+    protocol_version: api_enum("TargetGroupConfig", "protocolVersion") | None = None
+    vpc_id: Any = None
+    """The VPC of the targets; required for INSTANCE, IP and ALB groups."""
+    health_check: HealthCheckSpec | None = None
+    """INSTANCE and IP groups get the default health check unless `enabled: false`; LAMBDA and ALB groups
+    take none (the API rejects it)."""
+    targets: list[TargetSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _fits_the_type(self) -> "TargetGroupSpec":
+        if self.type == "LAMBDA":
+            for field in ("port", "protocol", "protocol_version", "vpc_id"):
+                if getattr(self, field) is not None:
+                    raise rule_error(to_camel(field), "LAMBDA target groups take no port, protocol or VPC")
+        else:
+            for field in ("port", "protocol", "vpc_id"):
+                if getattr(self, field) is None:
+                    raise rule_error(to_camel(field), f"is required for {self.type} target groups")
+        if self.type in ("LAMBDA", "ALB") and self.health_check is not None:
+            raise rule_error("healthCheck", f"{self.type} target groups take no health check (the API rejects it)")
+        if self.vpc_id is not None and not is_output(self.vpc_id):
+            vpc = model.limits("CreateServiceNetworkVpcAssociation", "vpcIdentifier")
+            if not isinstance(self.vpc_id, str) or not vpc.pattern_matches(self.vpc_id):
+                raise rule_error("vpcId", f"{self.vpc_id!r} is not a VPC ID (vpc-xxxxxxxx)")
+        return self
+
+    @property
+    def effective_health_check(self) -> HealthCheckSpec | None:
+        """The health check the API will run, or None where the type takes none."""
+        if self.type in ("LAMBDA", "ALB"):
+            return None
+        return self.health_check or HealthCheckSpec()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Listeners and rules
+# --------------------------------------------------------------------------------------------------------------
+
+_MAX_WEIGHT = api_range("WeightedTargetGroup", "weight")
+
+
+class WeightedTargetSpec(Spec):
+    """One target group of a forward action and its share of the traffic."""
+
+    target_group: str
+    """The name of a target group of this service (a key of `targetGroups`)."""
+    weight: Annotated[int, Field(**_MAX_WEIGHT)] = 100
+
+
+class ActionSpec(Spec):
+    """Where matched requests go: `forward` to weighted target groups, or a `fixedResponse` status code."""
+
+    forward: Annotated[list[WeightedTargetSpec], Field(**api_lengths("RuleAction", "forward.targetGroups"))] | None = None
+    fixed_response: Annotated[int, Field(**api_range("FixedResponseAction", "statusCode"))] | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "ActionSpec":
+        if (self.forward is None) == (self.fixed_response is None):
+            raise ValueError("set exactly one of forward or fixedResponse")
+        allowed = model.documented_values("FixedResponseAction", "statusCode")
+        if self.fixed_response is not None and allowed and self.fixed_response not in allowed.values:
+            raise rule_error(
+                "fixedResponse", f"{self.fixed_response} is not supported: the API accepts only {' or '.join(map(str, allowed.values))}"
+            )
+        if self.forward is not None:
+            names = [target.target_group for target in self.forward]
+            duplicates = sorted({name for name in names if names.count(name) > 1})
+            if duplicates:
+                raise rule_error("forward", f"lists target group {duplicates[0]!r} more than once")
+            if sum(target.weight for target in self.forward) == 0:
+                raise rule_error("forward", "weights add up to 0, so no request would be served")
+        return self
+
+
+class HeaderMatchSpec(Spec):
+    """A header condition of a rule: exactly one of exact, prefix or contains."""
+
+    name: str
+    exact: str | None = None
+    prefix: str | None = None
+    contains: str | None = None
+    case_sensitive: bool = False
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "HeaderMatchSpec":
+        if sum(value is not None for value in (self.exact, self.prefix, self.contains)) != 1:
+            raise ValueError("set exactly one of exact, prefix or contains")
+        return self
+
+
+_PATH = api_lengths("PathMatchType", "exact")
+
+
+class MatchSpec(Spec):
+    """What a rule matches: a path (exact or prefix), a method and up to the API's limit of headers."""
+
+    path_prefix: Annotated[str, Field(**_PATH, pattern="^/")] | None = None
+    path_exact: Annotated[str, Field(**_PATH, pattern="^/")] | None = None
+    path_case_sensitive: bool = True
+    method: Annotated[str, Field(**api_lengths("HttpMatch", "method"))] | None = None
+    headers: Annotated[list[HeaderMatchSpec], Field(**api_lengths("HttpMatch", "headerMatches"))] | None = None
+
+    @model_validator(mode="after")
+    def _something_to_match(self) -> "MatchSpec":
+        if self.path_prefix is not None and self.path_exact is not None:
+            raise ValueError("set pathPrefix or pathExact, not both")
+        if self.path_prefix is None and self.path_exact is None and self.method is None and not self.headers:
+            raise ValueError("a rule must match a path, a method or headers")
+        return self
+
+
+class RuleSpec(Spec):
+    """A listener rule: requests that match go to its action instead of the listener's default."""
+
+    name: RuleName
+    priority: Annotated[int, Field(**api_range("CreateRule", "priority"))]
+    """Lower numbers are evaluated first; unique per listener."""
+    match: MatchSpec
+    action: ActionSpec
+
+
+_LISTENER_DEFAULT_PORTS = {"HTTP": 80, "HTTPS": 443, "TLS_PASSTHROUGH": 443}
+
+
+class ListenerSpec(Spec):
+    """A listener: a protocol and port the service accepts, its default action and its rules."""
+
+    name: ListenerName
+    protocol: api_enum("CreateListener", "protocol") = "HTTPS"
+    port: Port | None = None
+    """Defaults to 80 for HTTP and 443 otherwise."""
+    default_action: ActionSpec
+    rules: list[RuleSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _rules_fit(self) -> "ListenerSpec":
+        seen: dict[int, str] = {}
+        for index, rule in enumerate(self.rules):
+            if rule.priority in seen:
+                raise rule_error(
+                    f"rules[{index}].priority",
+                    f"{rule.priority} is already the priority of rule {seen[rule.priority]!r}; priorities are unique per listener",
+                )
+            seen[rule.priority] = rule.name
+        if self.protocol == "TLS_PASSTHROUGH" and self.rules:
+            raise rule_error("rules", "TLS_PASSTHROUGH listeners take only their default action")
+        return self
+
+    @property
+    def effective_port(self) -> int:
+        return self.port if self.port is not None else _LISTENER_DEFAULT_PORTS[self.protocol]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Services
+# --------------------------------------------------------------------------------------------------------------
+
+
+class AllowedCallersSpec(Spec):
+    """Who may invoke a service: the service's auth policy is generated from this list."""
+
+    principals: list[str] = Field(default_factory=list)
+    """IAM role or user ARNs (`arn:aws:iam::123456789012:role/FrontendAppRole`) or 12-digit account IDs."""
+    organization_ids: list[OrganizationId] = Field(default_factory=list)
+    """Every principal of these AWS Organizations (`aws:PrincipalOrgID`)."""
+
+    @field_validator("principals")
+    @classmethod
+    def _principals_are_arns_or_accounts(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if value == "*":
+                raise ValueError("'*' would let anyone invoke the service; list principals or organizationIds")
+            if not re.fullmatch(r"\d{12}|arn:aws[a-z-]*:(iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/:-]+", value):
+                raise ValueError(f"{value!r} is neither an IAM principal ARN nor a 12-digit account ID")
+        return values
+
+
+class ServiceSpec(Spec):
+    """A Lattice service in one account: its target groups, listeners, callers and network association."""
+
+    auth_type: AuthType = "AWS_IAM"
+    """AWS_IAM (default): every request is SigV4-signed and checked against the auth policy. NONE: open."""
+    custom_domain_name: Annotated[str, Field(**api_lengths("CreateService", "customDomainName"))] | None = None
+    certificate_arn: str | None = None
+    """ACM certificate for HTTPS listeners on the custom domain."""
+    target_groups: dict[TargetGroupName, TargetGroupSpec]
+    """Keyed by target group name."""
+    listeners: Annotated[list[ListenerSpec], Field(min_length=1)]
+    allowed_callers: AllowedCallersSpec | None = None
+    """Required with AWS_IAM: without an auth policy the API denies every request."""
+    access_logs: bool = False
+    """Send the service's access logs to a CloudWatch log group."""
+    access_log_retention_days: int = 30
+    tags: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _coherent(self) -> "ServiceSpec":
+        if self.auth_type == "AWS_IAM" and (
+            self.allowed_callers is None
+            or not (self.allowed_callers.principals or self.allowed_callers.organization_ids)
+        ):
+            raise rule_error("allowedCallers", "is required with authType AWS_IAM: with no auth policy every request is denied")
+        if self.auth_type == "NONE" and self.allowed_callers is not None:
+            raise rule_error("allowedCallers", "has no effect with authType NONE; use AWS_IAM")
+        listener_names = [listener.name for listener in self.listeners]
+        ports = [listener.effective_port for listener in self.listeners]
+        for index, listener in enumerate(self.listeners):
+            if listener_names.count(listener.name) > 1:
+                raise rule_error(f"listeners[{index}].name", f"{listener.name!r} is used by another listener")
+            if ports.count(listener.effective_port) > 1:
+                raise rule_error(f"listeners[{index}].port", f"{listener.effective_port} is used by another listener")
+            if listener.protocol == "HTTPS" and self.custom_domain_name and not self.certificate_arn:
+                raise rule_error("certificateArn", "is required for HTTPS listeners on a custom domain")
+            if listener.protocol == "TLS_PASSTHROUGH" and not self.custom_domain_name:
+                raise rule_error(f"listeners[{index}].protocol", "TLS_PASSTHROUGH needs the service's customDomainName")
+            actions = [("defaultAction", listener.default_action)] + [
+                (f"rules[{r}].action", rule.action) for r, rule in enumerate(listener.rules)
+            ]
+            for where, action in actions:
+                for t, target in enumerate(action.forward or []):
+                    group = self.target_groups.get(target.target_group)
+                    path = f"listeners[{index}].{where}.forward[{t}].targetGroup"
+                    if group is None:
+                        raise rule_error(path, f"{target.target_group!r} is not one of this service's targetGroups {sorted(self.target_groups)}")
+                    if listener.protocol == "TLS_PASSTHROUGH" and group.protocol != "TCP":
+                        raise rule_error(path, "TLS_PASSTHROUGH listeners forward to TCP target groups only")
+        return self
+
+
+class LatticeServiceSpec(ServiceSpec):
+    """`LatticeService` args: a service spec, its name, and the network it joins."""
+
+    name: ServiceName
+    service_network_arn: Any = None
+    """ARN of the service network (an Output is fine). The association and the auth policy's condition use it."""

@@ -1,0 +1,133 @@
+"""The typed schema of the two stack programs' config: the shared network, its accounts, and an account's consumers."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field, model_validator
+
+from ..apimodel import model
+from .base import (
+    AccountId,
+    AuthType,
+    OrganizationId,
+    Port,
+    ServiceName,
+    ServiceNetworkName,
+    Spec,
+    rule_error,
+)
+from .services import ServiceSpec
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Consumer VPCs
+# --------------------------------------------------------------------------------------------------------------
+
+
+class SecurityGroupSpec(Spec):
+    """A security group this project creates for a VPC association: clients in the VPC may reach Lattice."""
+
+    ports: list[Port] = Field(default_factory=lambda: [443], min_length=1)
+    """The listener ports clients call (HTTP 80, HTTPS 443, ...)."""
+    client_cidrs: list[str] = Field(min_length=1)
+    """Where the clients are, usually the VPC's CIDR."""
+
+
+_SG_LIMIT = model.limits("CreateServiceNetworkVpcAssociation", "securityGroupIds")
+
+
+class ConsumerSpec(Spec):
+    """A VPC whose workloads call services in the network."""
+
+    vpc_id: str
+    security_group_ids: Annotated[list[str], Field(max_length=_SG_LIMIT.max)] = Field(default_factory=list)
+    create_security_group: SecurityGroupSpec | None = None
+    private_dns_enabled: bool | None = None
+    """Create-only: changing it replaces the association."""
+
+    @model_validator(mode="after")
+    def _coherent(self) -> "ConsumerSpec":
+        if not model.limits("CreateServiceNetworkVpcAssociation", "vpcIdentifier").pattern_matches(self.vpc_id):
+            raise rule_error("vpcId", f"{self.vpc_id!r} is not a VPC ID (vpc-xxxxxxxx)")
+        total = len(self.security_group_ids) + (1 if self.create_security_group else 0)
+        if _SG_LIMIT.max is not None and total > _SG_LIMIT.max:
+            raise rule_error("securityGroupIds", f"{total} security groups in all is above the API maximum {_SG_LIMIT.max}")
+        return self
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The shared network
+# --------------------------------------------------------------------------------------------------------------
+
+
+class AccountSpec(Spec):
+    """An AWS account that takes part in the network."""
+
+    id: AccountId
+    in_organization: bool = True
+    """False for accounts outside the AWS Organization: they must accept the RAM share (`ShareAccepter`)."""
+
+
+class NetworkSpec(Spec):
+    """The service network: its name, auth, access logs and who it is shared with."""
+
+    name: ServiceNetworkName
+    auth_type: AuthType = "AWS_IAM"
+    organization_id: OrganizationId | None = None
+    """Principals of this organization may send traffic through the network (`aws:PrincipalOrgID`)."""
+    organization_arn: str | None = None
+    """Share with the whole organization (RAM principal); account shares are still made for outsiders."""
+    access_logs: bool = False
+    access_log_retention_days: int = 30
+    protect: bool = False
+    """Pulumi `protect` on the network and its share: `pulumi destroy` refuses to delete them."""
+    tags: dict[str, str] = Field(default_factory=dict)
+
+
+class NetworkStackConfig(Spec):
+    """Everything the shared-network stack reads (`lattice:network`, `lattice:accounts`)."""
+
+    network: NetworkSpec
+    accounts: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")], AccountSpec] = Field(min_length=1)
+    """Every account that deploys services or consumers into the network, by short name."""
+    network_account: str
+    """The short name of the account that owns the network; it is not shared with itself."""
+
+    @model_validator(mode="after")
+    def _network_account_known(self) -> "NetworkStackConfig":
+        if self.network_account not in self.accounts:
+            raise rule_error("networkAccount", f"{self.network_account!r} is not one of accounts {sorted(self.accounts)}")
+        ids = [account.id for account in self.accounts.values()]
+        for name, account in self.accounts.items():
+            if ids.count(account.id) > 1:
+                raise rule_error(f"accounts.{name}.id", f"{account.id} is listed under another name too")
+        return self
+
+
+class AccountStackConfig(Spec):
+    """Everything an account stack reads (`lattice:account`, `lattice:services`, `lattice:consumers`, ...)."""
+
+    account: str
+    """This account's short name in the network stack's `lattice:accounts`."""
+    network_stack: str
+    """The shared-network stack to read (`organization/lattice-network/dev` on a self-managed backend)."""
+    deploy_role_name: str = "LatticeDeployRole"
+    """The role Pulumi assumes in this account (`arn:aws:iam::<id>:role/<name>`); empty: use ambient credentials."""
+    services: dict[ServiceName, ServiceSpec] = Field(default_factory=dict)
+    consumers: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")], ConsumerSpec] = Field(default_factory=dict)
+
+
+class ConsumerVpcSpec(ConsumerSpec):
+    """`ConsumerVpcAttachment` args: a consumer spec and the network it attaches to."""
+
+    service_network_arn: Any
+    region: str | None = None
+    """Region of the network; needed only to look up the Lattice prefix list for a created security group."""
+    tags: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _region_for_prefix_list(self) -> "ConsumerVpcSpec":
+        if self.create_security_group is not None and not self.region:
+            raise rule_error("region", "is required with createSecurityGroup, to find the VPC Lattice prefix list")
+        return self

@@ -1,0 +1,1 @@
+"""IAM policy evaluation (auth policies and identity policies), shared by the access matrix and the policy pack."""

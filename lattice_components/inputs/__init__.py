@@ -1,0 +1,1 @@
+"""Pure functions that turn a validated spec into each child resource's inputs: names, routing, policy documents."""
