@@ -11,12 +11,14 @@ yields an undetermined verdict (None) with the reason, never a silent allow.
 
 Supported policy grammar
   Effect Allow/Deny; Principal ``"*"``, ``{"AWS": "*"}`` or ``{"AWS": [role/user ARNs, 12-digit account ids,
-  arn:aws:iam::ACCT:root]}`` (other principal types are valid and match no IAM caller; NotPrincipal is
-  reported as not evaluable); Action/NotAction and Resource/NotResource with ``*``/``?`` wildcards;
+  arn:aws:iam::ACCT:root]}`` (other principal types are valid and match no IAM caller); NotPrincipal in a
+  Deny without Principal (it denies everyone but the listed principals; a caller is matched by its role
+  ARN); Action/NotAction and Resource/NotResource with ``*``/``?`` wildcards;
   condition operators String[Not]Equals[IgnoreCase], String[Not]Like, Arn[Not]Equals, Arn[Not]Like,
   Numeric{Equals,NotEquals,LessThan,LessThanEquals,GreaterThan,GreaterThanEquals}, Bool, Null, each with the
   ``IfExists`` suffix and the ``ForAnyValue:``/``ForAllValues:`` prefixes; condition keys in ``CONDITION_KEYS``
-  plus ``vpc-lattice-svcs:RequestHeader/<name>`` and ``vpc-lattice-svcs:RequestQueryString/<key>``.
+  plus ``vpc-lattice-svcs:RequestHeader/<name>``, ``vpc-lattice-svcs:RequestQueryString/<key>`` and
+  ``aws:PrincipalTag/<key>`` (from `Caller.tags`).
 
 Resource of a request (Service Authorization Reference, Amazon VPC Lattice Services): ``Invoke`` acts on
 ``<service ARN>/<request path>`` (``.../service/svc-123/orders``), ``Connect`` on the service ARN.
@@ -66,6 +68,9 @@ class Caller:
     security_group_ids: tuple[str, ...] = ()
     identity_policy: PolicyDocument | None = None
     name: str | None = None
+    tags: Mapping[str, str] | None = None
+    """The principal's tags (``aws:PrincipalTag/<key>``); None = not modelled, so a statement that reads
+    them cannot be evaluated; {} = the principal has no tags."""
 
     @property
     def account_id(self) -> str | None:
@@ -103,6 +108,9 @@ class Request:
     port: int | None = None
     headers: Mapping[str, str] | None = None
     query: Mapping[str, str] | None = None
+    secure_transport: bool | None = None
+    """``aws:SecureTransport``: the request arrived over TLS (an HTTPS or TLS_PASSTHROUGH listener); None =
+    not known."""
 
 
 # --- request context ------------------------------------------------------------------------------
@@ -120,11 +128,13 @@ CONDITION_KEYS = frozenset(
         "vpc-lattice-svcs:port",
         "vpc-lattice-svcs:requestmethod",
         "vpc-lattice-svcs:requestpath",
+        "aws:securetransport",
     }
 )
 """Condition keys the evaluator knows, lower-cased (IAM compares key names case-insensitively)."""
 _HEADER_PREFIX = "vpc-lattice-svcs:requestheader/"
 _QUERY_PREFIX = "vpc-lattice-svcs:requestquerystring/"
+_TAG_PREFIX = "aws:principaltag/"
 
 
 class _Unknown:
@@ -166,6 +176,7 @@ def _context(request: Request, port: int | None) -> dict[str, Any]:
             ctx["aws:principalaccount"] = caller.account_id
         if caller.org_id:
             ctx["aws:principalorgid"] = caller.org_id
+    ctx["aws:securetransport"] = UNKNOWN if request.secure_transport is None else str(request.secure_transport).lower()
     if invoke:
         ctx["vpc-lattice-svcs:requestmethod"] = request.method.upper() if request.method else UNKNOWN
         ctx["vpc-lattice-svcs:requestpath"] = request.path if request.path is not None else UNKNOWN
@@ -174,6 +185,15 @@ def _context(request: Request, port: int | None) -> dict[str, Any]:
 
 def _context_value(ctx: Mapping[str, Any], request: Request, key: str) -> Any:
     """The request's value of `key` (lower-cased), UNKNOWN, or None when the request lacks the key."""
+    if key.startswith(_TAG_PREFIX):
+        tags = request.caller.tags
+        if request.caller.principal_arn is None:
+            return None  # an anonymous caller has no principal, hence no tags
+        if tags is None:
+            return UNKNOWN
+        # tag keys in condition keys are compared case-insensitively (IAM user guide, aws:PrincipalTag)
+        found = [v for k, v in tags.items() if k.lower() == key[len(_TAG_PREFIX):]]
+        return found[0] if found else None
     if key.startswith(_HEADER_PREFIX) or key.startswith(_QUERY_PREFIX):
         if request.action != ACTION_INVOKE:
             return None
@@ -291,7 +311,7 @@ def _scalar(value: Any) -> str | None:
 def _known_key(key: str) -> bool:
     lowered = key.lower()
     return lowered in CONDITION_KEYS or (
-        lowered.startswith((_HEADER_PREFIX, _QUERY_PREFIX)) and "/" in lowered and not lowered.endswith("/")
+        lowered.startswith((_HEADER_PREFIX, _QUERY_PREFIX, _TAG_PREFIX)) and "/" in lowered and not lowered.endswith("/")
     )
 
 
@@ -337,8 +357,9 @@ def _statement_problems(statement: Mapping[str, Any], resource_policy: bool) -> 
                 problems.append(f"{positive} entries must be strings, not {value!r}")
             elif "${" in value:
                 problems.append(f"policy variable in {value!r} is not supported by this evaluator")
-    if "NotPrincipal" in statement:
-        problems.append("NotPrincipal is not supported by this evaluator")
+    if "NotPrincipal" in statement and ("Principal" in statement or statement.get("Effect") != "Deny"):
+        # IAM: NotPrincipal excludes principals from a Deny; with Allow it would grant everyone else
+        problems.append("NotPrincipal is supported only in a Deny statement without Principal")
     if resource_policy:
         problems += _principal_problems(statement)
     elif "Principal" in statement:
@@ -348,9 +369,9 @@ def _statement_problems(statement: Mapping[str, Any], resource_policy: bool) -> 
 
 
 def _principal_problems(statement: Mapping[str, Any]) -> list[str]:
-    if "Principal" not in statement:
-        return [] if "NotPrincipal" in statement else ["has no Principal"]
-    principal = statement["Principal"]
+    if "Principal" not in statement and "NotPrincipal" not in statement:
+        return ["has no Principal"]
+    principal = statement.get("Principal", statement.get("NotPrincipal"))
     if principal == "*":
         return []
     if not isinstance(principal, Mapping):
@@ -506,7 +527,10 @@ def _conditions_hold(
 def _statement_applies(
     statement: Mapping[str, Any], ctx: Mapping[str, Any], request: Request, resource_policy: bool, missing: set[str]
 ) -> bool | None:
-    if resource_policy and not _principal_matches(statement.get("Principal"), request.caller):
+    if resource_policy and "NotPrincipal" in statement:
+        if _principal_matches(statement["NotPrincipal"], request.caller):
+            return False
+    elif resource_policy and not _principal_matches(statement.get("Principal"), request.caller):
         return False
     actions = as_list(statement.get("Action", statement.get("NotAction")))
     action_hit = any(_glob(a, request.action, ignore_case=True) for a in actions)
