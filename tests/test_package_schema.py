@@ -16,6 +16,9 @@ from typing import Any
 
 import grpc
 import pytest
+
+from lattice_components.config.access_log_specs import AccessLogDestinationSpec
+from lattice_components.config.association_specs import DnsOptionsSpec
 import yaml
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
@@ -89,6 +92,9 @@ COMPONENTS = {
             "allowExternalPrincipals": "bool",
             "accessLogs": "bool",
             "accessLogRetentionDays": "int",
+            "accessLogDestinations": "list[AccessLogDestination]",
+            "authPolicy": "dict[pulumi.json#/Any]",
+            "extraStatements": "list[dict[pulumi.json#/Any]]",
             "tags": "dict[str]",
         },
         "required": ["name"],
@@ -108,6 +114,11 @@ COMPONENTS = {
             "certificateArn": "str",
             "accessLogs": "bool",
             "accessLogRetentionDays": "int",
+            "accessLogDestinations": "list[AccessLogDestination]",
+            "authPolicy": "dict[pulumi.json#/Any]",
+            "authPolicyFile": "str",
+            "extraStatements": "list[dict[pulumi.json#/Any]]",
+            "associationTags": "dict[str]",
             "tags": "dict[str]",
         },
         "required": ["listeners", "name", "serviceNetworkArn", "targetGroups"],
@@ -120,6 +131,8 @@ COMPONENTS = {
             "securityGroupIds": "list[str]",
             "createSecurityGroup": "ConsumerSecurityGroup",
             "privateDnsEnabled": "bool",
+            "dnsOptions": "DnsOptions",
+            "associationTags": "dict[str]",
             "region": "str",
             "tags": "dict[str]",
         },
@@ -171,7 +184,21 @@ TYPES = {
         "properties": {"name": "str", "exact": "str", "prefix": "str", "contains": "str", "caseSensitive": "bool"},
         "required": ["name"],
     },
-    "AllowedCallers": {"properties": {"principals": "list[str]", "organizationIds": "list[str]"}, "required": []},
+    "AllowedCallers": {
+        "properties": {
+            "principals": "list[str]", "organizationIds": "list[str]", "accounts": "list[str]",
+            "organizationOnly": "bool", "methods": "list[str]",
+        },
+        "required": [],
+    },
+    "AccessLogDestination": {
+        "properties": {"logGroupArn": "str", "s3BucketArn": "str", "firehoseArn": "str", "logType": "str"},
+        "required": [],
+    },
+    "DnsOptions": {
+        "properties": {"privateDnsPreference": "str", "privateDnsSpecifiedDomains": "list[str]"},
+        "required": [],
+    },
     "ConsumerSecurityGroup": {"properties": {"clientCidrs": "list[str]", "ports": "list[int]"}, "required": ["clientCidrs"]},
 }
 
@@ -247,6 +274,8 @@ MODELS = {
     "lattice:index:HeaderMatch": config.HeaderMatchSpec,
     "lattice:index:AllowedCallers": config.AllowedCallersSpec,
     "lattice:index:ConsumerSecurityGroup": config.SecurityGroupSpec,
+    "lattice:index:AccessLogDestination": AccessLogDestinationSpec,
+    "lattice:index:DnsOptions": DnsOptionsSpec,
 }
 """The pydantic model that validates each argument object (ServiceNetwork and ShareAccepter validate their few
 keys one by one)."""

@@ -1,15 +1,17 @@
 """`ServiceNetwork`: the shared service network, its auth policy, access logs and RAM share."""
 
 # No `from __future__ import annotations` here: the package host (hosting.py) reads these annotations at run time.
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
 from . import access_logs
+from .lattice_service import AccessLogDestination
 from ..inputs import auth_policies
 from ..config import NetworkSpec
-from ..config import validate_args
+from ..config import ConfigError, validate_args
+from ..config.auth_policy_specs import policy_document_problems
 
 TYPE_TOKEN = "lattice:index:ServiceNetwork"
 
@@ -33,6 +35,12 @@ class ServiceNetworkArgs(TypedDict):
     """Create a CloudWatch log group and subscribe the network's access logs to it (default false)."""
     access_log_retention_days: NotRequired[int]
     """Retention of that log group, in days (default 30)."""
+    access_log_destinations: NotRequired[list[AccessLogDestination]]
+    """Existing CloudWatch Logs, S3 and Firehose destinations, one per destination type and log type (SERVICE or RESOURCE)."""
+    auth_policy: NotRequired[dict[str, Any]]
+    """A hand-written IAM auth policy document that replaces the generated one (member accounts, organization)."""
+    extra_statements: NotRequired[list[dict[str, Any]]]
+    """IAM statements appended to the generated network auth policy."""
     tags: NotRequired[dict[str, str]]
     """Tags on every resource the component creates."""
 
@@ -52,27 +60,38 @@ class ServiceNetwork(pulumi.ComponentResource):
     def __init__(self, name: str, args: ServiceNetworkArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TYPE_TOKEN, name, None, opts)
         network = validate_args(NetworkSpec, {
-            key: args[key] for key in ("name", "auth_type", "organization_id", "access_logs", "access_log_retention_days", "tags")
+            key: args[key] for key in (
+                "name", "auth_type", "organization_id", "access_logs", "access_log_retention_days", "tags",
+                "access_log_destinations", "auth_policy", "extra_statements",
+            )
             if key in args
         }, TYPE_TOKEN, name)
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(network.tags)
+        policy = None
+        if network.auth_type == "AWS_IAM":
+            policy = network.auth_policy or auth_policies.with_statements(
+                auth_policies.network_auth_policy(args.get("member_account_ids", []), network.organization_id),
+                network.extra_statements,
+            )
+            # The whole document, generated part included, against the quota before anything is registered.
+            problems = policy_document_problems(policy)
+            if problems:
+                raise ConfigError([f"args.auth_policy: {problem}" for problem in problems], f"{TYPE_TOKEN} {name!r}")
 
         service_network = aws.vpclattice.ServiceNetwork(
             f"{name}-network", name=network.name, auth_type=network.auth_type, tags=tags, opts=child
         )
-        if network.auth_type == "AWS_IAM":
-            policy = auth_policies.network_auth_policy(args.get("member_account_ids", []), network.organization_id)
+        if policy is not None:
             aws.vpclattice.AuthPolicy(
                 f"{name}-auth-policy",
                 resource_identifier=service_network.arn,
                 policy=auth_policies.as_input(policy),
                 opts=child,
             )
-        if network.access_logs:
-            access_logs.subscribe(
-                name, f"/aws/vpc-lattice/service-network/{network.name}", service_network.arn, network.access_log_retention_days, tags, child
-            )
+        access_logs.subscribe_all(
+            name, network, f"/aws/vpc-lattice/service-network/{network.name}", service_network.arn, tags, child
+        )
 
         share_arn: pulumi.Input[str] = ""
         principals = list(dict.fromkeys(args.get("share_principals", [])))

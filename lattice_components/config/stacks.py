@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import Field, model_validator
 
@@ -17,6 +17,9 @@ from .base import (
     Spec,
     rule_error,
 )
+from .access_log_specs import AccessLogFields
+from .association_specs import VpcAssociationFields
+from .auth_policy_specs import AuthPolicyFields
 from .services import ServiceSpec
 
 
@@ -37,14 +40,12 @@ class SecurityGroupSpec(Spec):
 _SG_LIMIT = model.limits("CreateServiceNetworkVpcAssociation", "securityGroupIds")
 
 
-class ConsumerSpec(Spec):
+class ConsumerSpec(VpcAssociationFields, Spec):
     """A VPC whose workloads call services in the network."""
 
     vpc_id: str
     security_group_ids: Annotated[list[str], Field(max_length=_SG_LIMIT.max)] = Field(default_factory=list)
     create_security_group: SecurityGroupSpec | None = None
-    private_dns_enabled: bool | None = None
-    """Create-only: changing it replaces the association."""
 
     @model_validator(mode="after")
     def _coherent(self) -> "ConsumerSpec":
@@ -69,8 +70,10 @@ class AccountSpec(Spec):
     """False for accounts outside the AWS Organization: they must accept the RAM share (`ShareAccepter`)."""
 
 
-class NetworkSpec(Spec):
+class NetworkSpec(AuthPolicyFields, AccessLogFields, Spec):
     """The service network: its name, auth, access logs and who it is shared with."""
+
+    takes_log_type: ClassVar[bool] = True
 
     name: ServiceNetworkName
     auth_type: AuthType = "AWS_IAM"
@@ -78,8 +81,6 @@ class NetworkSpec(Spec):
     """Principals of this organization may send traffic through the network (`aws:PrincipalOrgID`)."""
     organization_arn: str | None = None
     """Share with the whole organization (RAM principal); account shares are still made for outsiders."""
-    access_logs: bool = False
-    access_log_retention_days: int = 30
     protect: bool = False
     """Pulumi `protect` on the network and its share: `pulumi destroy` refuses to delete them."""
     tags: dict[str, str] = Field(default_factory=dict)

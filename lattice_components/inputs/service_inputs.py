@@ -75,16 +75,31 @@ def rule(spec: RuleSpec, service_id: Any, listener_id: Any, group_ids: Mapping[s
 
 
 def auth_policy_document(spec: LatticeServiceSpec) -> dict[str, Any] | None:
-    """The service's auth policy, or None when it takes none (auth NONE)."""
-    if spec.auth_type != "AWS_IAM" or spec.allowed_callers is None:
+    """The service's auth policy, or None when it takes none (auth NONE): the hand-written `authPolicy`, or the
+    one generated from `allowedCallers` (narrowed by its short forms) and extended with `extraStatements`."""
+    if spec.auth_type != "AWS_IAM":
         return None
-    return auth_policies.service_auth_policy(
-        spec.allowed_callers.principals, spec.allowed_callers.organization_ids, spec.service_network_arn
+    if spec.auth_policy is not None:
+        return dict(spec.auth_policy)
+    callers = spec.allowed_callers
+    if callers is None:
+        return None
+    document = auth_policies.service_auth_policy(
+        [*callers.principals, *callers.accounts], callers.organization_ids, spec.service_network_arn
     )
+    if callers.organization_only:
+        document = auth_policies.only_organizations(document, callers.organization_ids)
+    if callers.methods:
+        document = auth_policies.only_methods(document, callers.methods)
+    return auth_policies.with_statements(document, spec.extra_statements)
 
 
 def association(spec: LatticeServiceSpec, service_id: Any) -> dict[str, Any]:
-    return {"service_identifier": service_id, "service_network_identifier": spec.service_network_arn, "tags": dict(spec.tags)}
+    return {
+        "service_identifier": service_id,
+        "service_network_identifier": spec.service_network_arn,
+        "tags": {**spec.tags, **spec.association_tags},
+    }
 
 
 # pydantic's to_camel runs three regexes per call; the preflight converts the same few dozen keys for every child.
@@ -125,7 +140,8 @@ def planned_children(spec: LatticeServiceSpec) -> list[tuple[str, str, dict[str,
             planned.append((RULE, f"listeners[{index}].rules[{rule_index}]", rule(rule_spec, UNKNOWN, UNKNOWN, unknown_ids, tags)))
     document = auth_policy_document(spec)
     if document is not None:
-        planned.append((AUTH_POLICY, "allowedCallers", {"resource_identifier": UNKNOWN, "policy": _policy_text(document)}))
+        where = "authPolicy" if spec.auth_policy is not None else "allowedCallers"
+        planned.append((AUTH_POLICY, where, {"resource_identifier": UNKNOWN, "policy": _policy_text(document)}))
     if spec.service_network_arn is not None:
         planned.append((ASSOCIATION, "serviceNetworkArn", association(spec, UNKNOWN)))
     return planned
