@@ -267,8 +267,9 @@ class AllowedCallersSpec(Spec):
     accounts: list[AccountId] = Field(default_factory=list)
     """Short form for "these accounts": every principal of each (its root ARN in the policy)."""
     organization_only: bool = False
-    """Short form for "authenticated principals of the organization only": every statement also requires
-    `aws:PrincipalOrgID` in `organizationIds`, so a listed role that leaves the organization is refused."""
+    """Short form for "authenticated principals of the organization only": alone, every principal of
+    `organizationIds`; with `principals` or `accounts`, only those and only while they are in `organizationIds`
+    (every statement also requires `aws:PrincipalOrgID`), so a listed role that leaves it is refused."""
     methods: list[HttpMethod] | None = None
     """Short form for "read-only methods" (`[GET, HEAD]`): every statement also requires
     `vpc-lattice-svcs:RequestMethod` in this list."""

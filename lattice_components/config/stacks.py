@@ -20,6 +20,7 @@ from .base import (
 from .access_log_specs import AccessLogFields
 from .association_specs import VpcAssociationFields
 from .auth_policy_specs import AuthPolicyFields
+from .caller_specs import CallerSpec, RoleName
 from .services import ServiceSpec
 
 
@@ -117,6 +118,8 @@ class AccountStackConfig(Spec):
     """The role Pulumi assumes in this account (`arn:aws:iam::<id>:role/<name>`); empty: use ambient credentials."""
     services: dict[ServiceName, ServiceSpec] = Field(default_factory=dict)
     consumers: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")], ConsumerSpec] = Field(default_factory=dict)
+    callers: dict[RoleName, CallerSpec] = Field(default_factory=dict)
+    """Roles of this account that call services, with their tags and requests, for the access matrix."""
 
 
 class ConsumerVpcSpec(ConsumerSpec):

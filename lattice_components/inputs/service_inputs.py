@@ -20,6 +20,7 @@ from pydantic.alias_generators import to_camel
 from .. import apimodel
 from . import auth_policies, routing
 from ..config import LatticeServiceSpec, ListenerSpec, RuleSpec, TargetGroupSpec, TargetSpec
+from ..config.access_log_specs import planned_destinations
 
 SERVICE = "aws:vpclattice/service:Service"
 TARGET_GROUP = "aws:vpclattice/targetGroup:TargetGroup"
@@ -28,6 +29,7 @@ LISTENER = "aws:vpclattice/listener:Listener"
 RULE = "aws:vpclattice/listenerRule:ListenerRule"
 AUTH_POLICY = "aws:vpclattice/authPolicy:AuthPolicy"
 ASSOCIATION = "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation"
+ACCESS_LOG_SUBSCRIPTION = "aws:vpclattice/accessLogSubscription:AccessLogSubscription"
 
 
 def service(spec: LatticeServiceSpec) -> dict[str, Any]:
@@ -84,8 +86,12 @@ def auth_policy_document(spec: LatticeServiceSpec) -> dict[str, Any] | None:
     callers = spec.allowed_callers
     if callers is None:
         return None
+    named = [*callers.principals, *callers.accounts]
+    # organizationOnly with named callers means "these, while in the organization", not "these, and everyone
+    # in the organization": the organization-wide statement is left out and the named ones are narrowed.
+    narrowing = callers.organization_only and bool(named)
     document = auth_policies.service_auth_policy(
-        [*callers.principals, *callers.accounts], callers.organization_ids, spec.service_network_arn
+        named, [] if narrowing else callers.organization_ids, spec.service_network_arn
     )
     if callers.organization_only:
         document = auth_policies.only_organizations(document, callers.organization_ids)
@@ -144,6 +150,13 @@ def planned_children(spec: LatticeServiceSpec) -> list[tuple[str, str, dict[str,
         planned.append((AUTH_POLICY, where, {"resource_identifier": UNKNOWN, "policy": _policy_text(document)}))
     if spec.service_network_arn is not None:
         planned.append((ASSOCIATION, "serviceNetworkArn", association(spec, UNKNOWN)))
+    destinations = iter(range(len(spec.access_log_destinations)))
+    for _role, destination_arn, log_type in planned_destinations(spec):
+        where = "accessLogs" if destination_arn is None else f"accessLogDestinations[{next(destinations)}]"
+        planned.append((ACCESS_LOG_SUBSCRIPTION, where, {
+            "resource_identifier": UNKNOWN, "destination_arn": destination_arn or UNKNOWN,
+            "service_network_log_type": log_type, "tags": dict(tags),
+        }))
     return planned
 
 

@@ -124,3 +124,5 @@ async def main() -> None:
         name: {"arn": service.service_arn, "dnsName": service.dns_name} for name, service in services.items()
     })
     pulumi.export("consumers", {name: consumer.association_id for name, consumer in consumers.items()})
+    if config.callers:  # read by `lattice plan`'s access matrix; nothing is deployed from it
+        pulumi.export("callers", {role: caller.export(account["id"], role) for role, caller in config.callers.items()})

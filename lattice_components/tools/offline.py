@@ -24,6 +24,8 @@ import yaml
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.settings import set_root_resource
 
+from ..config.auth_policy_specs import stack_directory
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NETWORK_PROJECT = "lattice-network"
 ACCOUNT_PROJECT = "lattice-account"
@@ -249,14 +251,15 @@ def run_network_stack(env: str, root: Path = REPO_ROOT, config: dict[str, Any] |
     from ..programs import network
 
     config = config if config is not None else load_stack_file(network_stack_file(env, root))
-    return run_program(
-        network.main,
-        project=NETWORK_PROJECT,
-        stack=env,
-        config=config,
-        account_id=_network_owner_id(config),
-        region=str(config.get("aws:region", "us-east-1")),
-    )
+    with stack_directory(root):  # where `authPolicyFile` paths start, as under the CLI (the project directory)
+        return run_program(
+            network.main,
+            project=NETWORK_PROJECT,
+            stack=env,
+            config=config,
+            account_id=_network_owner_id(config),
+            region=str(config.get("aws:region", "us-east-1")),
+        )
 
 
 def run_account_stack(
@@ -271,15 +274,16 @@ def run_account_stack(
 
     config = config if config is not None else load_stack_file(root / ACCOUNT_STACKS_DIR / f"Pulumi.{stack}.yaml")
     entry = (network_outputs.get("accounts") or {}).get(config.get("lattice:account"), {})
-    return run_program(
-        account.main,
-        project=ACCOUNT_PROJECT,
-        stack=stack,
-        config=config,
-        account_id=str(entry.get("id", "000000000000")),
-        region=str(network_outputs.get("region", "us-east-1")),
-        stack_outputs={network_stack_name: network_outputs},
-    )
+    with stack_directory(root / ACCOUNT_STACKS_DIR):
+        return run_program(
+            account.main,
+            project=ACCOUNT_PROJECT,
+            stack=stack,
+            config=config,
+            account_id=str(entry.get("id", "000000000000")),
+            region=str(network_outputs.get("region", "us-east-1")),
+            stack_outputs={network_stack_name: network_outputs},
+        )
 
 
 @dataclass
