@@ -184,7 +184,7 @@ def access_markdown(rows: list[dict[str, Any]]) -> list[str]:
     lines = [
         "### Access matrix",
         "",
-        "Computed by evaluating the generated network and service auth policies with the VPC associations.",
+        "Computed by evaluating the registered (generated or hand-written) network and service auth policies with the VPC associations.",
         "",
         "| caller | from VPC | service | decision | why |",
         "|---|---|---|---|---|",
