@@ -304,3 +304,15 @@ def test_hand_written_policies_pass_the_api_model_check(dev_rows):
     for run in env.runs:
         for resource in run.of_type("aws:vpclattice/authPolicy:AuthPolicy"):
             assert check_resource(resource.type, resource.inputs) == [], resource.name
+
+
+def test_prod_extends_the_generated_network_policy_with_a_deny_on_clear_text():
+    # GIVEN Pulumi.prod.yaml's extraStatements WHEN the network stack runs THEN the generated statements come
+    # first, the Deny last, and the policy still passes the API model
+    from lattice_components.apimodel import check_resource
+
+    network = offline.run_network_stack("prod")
+    [resource] = network.of_type("aws:vpclattice/authPolicy:AuthPolicy")
+    statements = json.loads(resource.inputs["policy"])["Statement"]
+    assert [s.get("Sid") for s in statements] == ["AllowMemberAccounts", "AllowOrganization", "DenyInsecureTransport"]
+    assert check_resource(resource.type, resource.inputs) == []
