@@ -316,3 +316,19 @@ def test_prod_extends_the_generated_network_policy_with_a_deny_on_clear_text():
     statements = json.loads(resource.inputs["policy"])["Statement"]
     assert [s.get("Sid") for s in statements] == ["AllowMemberAccounts", "AllowOrganization", "DenyInsecureTransport"]
     assert check_resource(resource.type, resource.inputs) == []
+
+
+@pytest.mark.parametrize("existing, wanted, expected", [
+    (None, ["GET", "HEAD"], ["GET", "HEAD"]),
+    ("GET", ["GET", "HEAD"], "GET"),
+    (["GET", "POST"], ["GET", "HEAD"], "GET"),
+])
+def test_a_short_form_meeting_a_condition_on_the_same_key_keeps_only_what_both_allow(existing, wanted, expected):
+    condition = {"StringEquals": {"vpc-lattice-svcs:RequestMethod": existing}} if existing else {}
+    narrowed = auth_policies.only_methods(document(statement(Condition=condition)), wanted)
+    assert narrowed["Statement"][0]["Condition"]["StringEquals"]["vpc-lattice-svcs:RequestMethod"] == expected
+
+
+def test_a_short_form_that_leaves_a_statement_nothing_is_refused_not_written():
+    with pytest.raises(ValueError, match="nothing is both"):
+        auth_policies.only_methods(document(statement(Condition={"StringEquals": {"vpc-lattice-svcs:RequestMethod": "POST"}})), ["GET"])

@@ -82,7 +82,9 @@ class VpcAssociationFields(Spec):
         }
         engine = {key: value for key, value in engine.items() if value is not None}
         for violation in apimodel.check_resource(_VPC_ASSOCIATION, engine, require_members=False):
-            raise rule_error(violation.path.replace("tags", "associationTags", 1) if violation.path.startswith("tags") else violation.path, violation.rule)
+            # The engine's `tags` of the association are this spec's `associationTags`.
+            path = "associationTags" + violation.path[len("tags"):] if violation.path.startswith("tags") else violation.path
+            raise rule_error(path, violation.rule)
         return self
 
 

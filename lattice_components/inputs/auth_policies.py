@@ -101,6 +101,8 @@ def _with_condition(statement: dict[str, Any], key: str, values: list[str]) -> d
     if key in equals:
         present = equals[key] if isinstance(equals[key], list) else [equals[key]]
         values = [value for value in present if value in values]
+        if not values:
+            raise ValueError(f"{key} would have to be one of {present} and one of the short form's values: nothing is both")
     equals[key] = values[0] if len(values) == 1 else sorted(values)
     return {**statement, "Condition": condition}
 
