@@ -332,3 +332,15 @@ def test_a_short_form_meeting_a_condition_on_the_same_key_keeps_only_what_both_a
 def test_a_short_form_that_leaves_a_statement_nothing_is_refused_not_written():
     with pytest.raises(ValueError, match="nothing is both"):
         auth_policies.only_methods(document(statement(Condition={"StringEquals": {"vpc-lattice-svcs:RequestMethod": "POST"}})), ["GET"])
+
+
+@pytest.mark.parametrize("callers, expected", [
+    ({"OrderServiceRole": {"methods": ["FETCH"]}}, "lattice:callers.OrderServiceRole.methods[0]: 'FETCH' is not one of"),
+    ({"OrderServiceRole": {"methods": []}}, "lattice:callers.OrderServiceRole.methods: has 0 items, below the minimum 1"),
+    ({"Order Service": {}}, "lattice:callers"),
+    ({"OrderServiceRole": {"headers": {"x client": "a"}}}, "lattice:callers.OrderServiceRole.headers"),
+    ({"OrderServiceRole": {"team": "orders"}}, "lattice:callers.OrderServiceRole.team: is not a known setting"),
+], ids=["unknown method", "no method", "not a role name", "not a header name", "tags not under tags"])
+def test_a_bad_caller_declaration_is_refused_with_its_key_path(callers, expected):
+    found = problems({"account": "orders", "networkStack": "o/lattice-network/dev", "callers": callers})
+    assert any(expected in line for line in found), found
