@@ -215,16 +215,27 @@ def access(
 def stack_entries(env: str, root: Path) -> list[dict[str, str]]:
     """The stacks of `env` in deploy order: its network stack, then every account stack (which may deploy in
     parallel). Membership is `offline`'s decision, the one `lattice plan` runs by, so CI and the plan agree."""
+    network_file = offline.network_stack_file(env, root)
+    network = offline.load_stack_file(network_file)
+    registry = network.get("lattice:accounts") if isinstance(network.get("lattice:accounts"), dict) else {}
+    paths = [(offline.NETWORK_PROJECT, network_file, network.get("lattice:networkAccount"))]
+    for path in offline.account_stack_files(env, root):
+        paths.append((offline.ACCOUNT_PROJECT, path, offline.load_stack_file(path).get("lattice:account")))
     entries = []
-    paths = [(offline.NETWORK_PROJECT, offline.network_stack_file(env, root))]
-    paths += [(offline.ACCOUNT_PROJECT, path) for path in offline.account_stack_files(env, root)]
-    for project, path in paths:
-        work_dir = os.path.relpath(path.parent, root)
+    for project, path, account in paths:
+        # CI assumes its role in the account the stack acts in: the registry is the one place its ID is written.
+        entry = registry.get(account) if isinstance(account, str) else None
+        if not isinstance(entry, dict) or not entry.get("id"):
+            key = "lattice:networkAccount" if project == offline.NETWORK_PROJECT else "lattice:account"
+            raise ConfigError([f"{key}: {account!r} is not in lattice:accounts of {network_file.name}"],
+                              os.path.relpath(path, root))
         entries.append({
             "project": project,
             "stack": path.name[len("Pulumi."):-len(".yaml")],
-            "work-dir": work_dir,
+            "work-dir": os.path.relpath(path.parent, root),
             "env": env,
+            "account": account,
+            "account-id": str(entry["id"]),
             "policy-config": f"policy_pack/policy-config.{env}.json",
         })
     return entries
@@ -238,7 +249,8 @@ def stacks(
 ) -> None:
     """The stacks of ENV in deploy order (network first, then every account stack), read from the stack files:
     adding an account is adding its stack file."""
-    entries = stack_entries(env, environment_root(env, project_dir))
+    root = environment_root(env, project_dir)
+    entries = run_offline(lambda: stack_entries(env, root))
     if as_json:
         sys.stdout.write(json.dumps(entries) + "\n")
     else:

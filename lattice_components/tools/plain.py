@@ -11,10 +11,7 @@ from typing import Any
 
 from . import plan as planning
 
-OFFLINE_NOTE = (
-    "offline and stateless: run under the Pulumi SDK's mock monitor from the stack files, no cloud and no state; "
-    "'+' means the program registers this resource, not a change against what is deployed (that is pulumi preview)"
-)
+OFFLINE_NOTE = planning.OFFLINE_NOTE
 
 
 def _cells(values: list[str]) -> str:
