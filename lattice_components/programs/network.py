@@ -56,7 +56,9 @@ def network_provider(stack: str, config: NetworkStackConfig, region: str) -> aws
         else None
     )
     return aws.Provider(
-        f"{config.network_account}-account", region=region, assume_roles=assume_roles, allowed_account_ids=[account_id]
+        f"{config.network_account}-account", region=region, assume_roles=assume_roles, allowed_account_ids=[account_id],
+        # Protected with the network: a protected network's stack holds nothing `pulumi destroy` may remove.
+        opts=pulumi.ResourceOptions(protect=config.network.protect),
     )
 
 
