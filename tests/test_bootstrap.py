@@ -108,6 +108,16 @@ def test_deploy_role_is_trusted_only_from_main_and_the_production_environment(ru
 
 def test_role_names_are_the_ones_the_stacks_and_workflows_assume(runs):
     # The stacks' lattice:deployRoleName default and the workflows' default role names.
+    from lattice_components.config import AccountStackConfig, NetworkStackConfig
+    from lattice_components.config.bootstrap import BootstrapStackConfig
+
+    defaults = {model.model_fields["deploy_role_name"].default
+                for model in (AccountStackConfig, NetworkStackConfig, BootstrapStackConfig)}
+    assert defaults == {"LatticeDeployRole"}
+    workflows = offline.REPO_ROOT / ".github" / "workflows"
+    assert "vars.LATTICE_DEPLOY_ROLE_NAME || 'LatticeDeployRole'" in (workflows / "deploy.yml").read_text()
+    assert "vars.LATTICE_PREVIEW_ROLE_NAME || 'LatticePreviewRole'" in (workflows / "pr.yml").read_text()
+    assert BootstrapStackConfig.model_fields["preview_role_name"].default == "LatticePreviewRole"
     for stack, run in runs.items():
         assert run.outputs["deployRoleArn"].endswith(":role/LatticeDeployRole"), stack
         assert run.outputs["previewRoleArn"].endswith(":role/LatticePreviewRole"), stack

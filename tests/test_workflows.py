@@ -75,6 +75,8 @@ exec "$LATTICE_BIN/$@"
 
 def generated_outputs(workflow: dict[str, Any], checkout: Path, tmp: Path) -> dict[str, str]:
     """Run the `stacks` job's matrix step, as the runner would, in `checkout`; return the step's outputs."""
+    if shutil.which("jq") is None:
+        pytest.skip("jq not found: the matrix script filters with it (`apt-get install jq`; GitHub's runners have it)")
     [step] = [step for step in workflow["jobs"]["stacks"]["steps"] if step.get("id") == "matrix"]
     shim = tmp / "bin"
     shim.mkdir(exist_ok=True)
