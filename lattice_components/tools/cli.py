@@ -151,7 +151,7 @@ FORMAT_HELP = "text (terminal; plain lines in a pipe), markdown (PR comment) or 
 
 @app.command()
 def plan(
-    env: str = typer.Argument(..., help="Environment: the network stack Pulumi.<env>.yaml and its account stacks"),
+    env: str = typer.Argument(..., metavar="ENV", help="Environment: the network stack Pulumi.<env>.yaml and its account stacks"),
     format: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
     project_dir: Path = typer.Option(None, "--project-dir", help=PROJECT_DIR_HELP),
 ) -> None:
@@ -180,7 +180,7 @@ def plan(
 
 @app.command()
 def graph(
-    env: str = typer.Argument(..., help="Environment name"),
+    env: str = typer.Argument(..., metavar="ENV", help="Environment name"),
     project_dir: Path = typer.Option(None, "--project-dir", help=PROJECT_DIR_HELP),
 ) -> None:
     """Print the topology of ENV as a Mermaid graph (accounts, VPCs, network, services, who may call whom)."""
@@ -192,7 +192,7 @@ def graph(
 
 @app.command()
 def access(
-    env: str = typer.Argument(..., help="Environment name"),
+    env: str = typer.Argument(..., metavar="ENV", help="Environment name"),
     format: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
     project_dir: Path = typer.Option(None, "--project-dir", help=PROJECT_DIR_HELP),
 ) -> None:
@@ -243,7 +243,7 @@ def stack_entries(env: str, root: Path) -> list[dict[str, str]]:
 
 @app.command()
 def stacks(
-    env: str = typer.Argument(..., help="Environment name"),
+    env: str = typer.Argument(..., metavar="ENV", help="Environment name"),
     as_json: bool = typer.Option(False, "--json", help="A JSON list, for a CI matrix (fromJSON)"),
     project_dir: Path = typer.Option(None, "--project-dir", help=PROJECT_DIR_HELP),
 ) -> None:
