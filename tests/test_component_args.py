@@ -103,9 +103,9 @@ def refused(component: type, args: Any) -> str:
 
 
 def names(message: str, path: tuple[Any, ...]) -> bool:
-    """The message names the path. Keys read as the caller wrote them (snake_case from Python) or as the schema
-    spells them (camelCase, where a rule names the key); both are compared camelCased."""
-    return camel(shown(path)) in camel(message)
+    """The message names the path as the schema spells it (camelCase, as every other language and the stack config
+    write it), whichever spelling the caller used; the caller's own names (target groups) are never re-cased."""
+    return camel(shown(path)) in message
 
 
 def camel(text: str) -> str:
@@ -166,7 +166,8 @@ def test_an_unknown_key_in_any_argument_object_is_refused_naming_it(component, p
     else:
         bad = put(args, path, {**dict(leaves_at(args, path)), "sharing_mode": "everyone"})
     message = refused(component, bad)
-    assert names(message, (*path, "sharing_mode")) or names(message, (*path, "sharingMode")), message
+    # the unknown key as the caller wrote it, under its object's path
+    assert f"{camel(shown(path))}.sharing_mode: is not a known setting" in message, message
 
 
 def leaves_at(args: Any, path: tuple[Any, ...]) -> Any:
@@ -221,3 +222,16 @@ def test_arguments_that_are_not_a_mapping_are_refused(component, args):
 def test_the_valid_arguments_construct(component):
     run = run_component(lambda: component("x", VALID[component]))
     assert run.of_type(f"lattice:index:{component.__name__}")
+
+
+def test_an_argument_given_in_both_spellings_is_refused_rather_than_one_silently_winning():
+    args = {**VALID[ShareAccepter], "shareArn": "arn:aws:ram:us-east-1:123456789012:resource-share/other"}
+    assert "args.shareArn: is given twice" in refused(ShareAccepter, args)
+
+
+@pytest.mark.parametrize("key", ["organization_arn", "protect"])
+def test_a_stack_config_setting_the_component_does_not_take_is_refused(key):
+    # GIVEN the network settings only the stack program reads, passed to the component
+    message = refused(ServiceNetwork, {**VALID[ServiceNetwork], key: True if key == "protect" else "arn:aws:organizations::123456789012:organization/o-a1b2c3d4e5"})
+    # THEN it says the component does not take it, rather than ignoring it
+    assert f"args.{to_camel(key)}: is not an argument of this component" in message

@@ -16,8 +16,9 @@ from __future__ import annotations
 import enum
 import functools
 import re
+import types
 from collections.abc import Callable, Mapping, Sequence
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 import pulumi
 from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
@@ -116,7 +117,10 @@ def validate_args(
     source = f"{type_token} {name!r}"
     if not isinstance(args, Mapping):
         raise ConfigError([f"args: {type(args).__name__} is not a mapping of arguments"], source)
-    raw = _plain(args)
+    twice: list[str] = []
+    raw = _schema_keys(model, _plain(args), "args", twice)
+    if twice:
+        raise ConfigError(twice, source)
     spec = _validate(model, raw, source, args_type, checks)
     outputs = list(_outputs(raw, ()))
     if not outputs:
@@ -129,7 +133,7 @@ def validate_args(
 
 
 def _validate(model: type[SpecT], raw: dict[str, Any], source: str, args_type: type | None, checks: Sequence[Check]) -> SpecT:
-    problems = _key_problems(raw, args_type) if args_type is not None else []
+    problems = _key_problems(model, raw, args_type) if args_type is not None else []
     try:
         spec = model.model_validate(raw)
     except ValidationError as error:
@@ -160,23 +164,59 @@ def _describe(error: ValidationError) -> list[str]:
     return lines
 
 
-def _key_problems(raw: dict[str, Any], args_type: type) -> list[str]:
-    """Unknown and missing top-level keys, against the component's own argument list."""
-    known = {key: to_camel(key) for key in args_type.__annotations__}
-    given = {to_camel(key) for key in raw}
+def _key_problems(model: type[Spec], raw: dict[str, Any], args_type: type) -> list[str]:
+    """Keys the model knows but the component does not take (the stack config's `protect`, say), and keys the
+    component requires that the model leaves optional. (The model itself reports keys nobody knows, as written.)"""
+    takes = {key: to_camel(key) for key in args_type.__annotations__}
+    model_keys = {field.alias or name for name, field in model.model_fields.items()}
     problems = [
-        f"args.{to_camel(key)}: is not an argument of this component (it takes {', '.join(sorted(known.values()))})"
+        f"args.{key}: is not an argument of this component (it takes {', '.join(sorted(takes.values()))})"
         for key in raw
-        if to_camel(key) not in known.values()
+        if key in model_keys and key not in takes.values()
     ]
     problems += [
-        f"args.{known[key]}: is required" for key in sorted(getattr(args_type, "__required_keys__", ())) if known[key] not in given
+        f"args.{takes[key]}: is required" for key in sorted(getattr(args_type, "__required_keys__", ())) if takes[key] not in raw
     ]
     return problems
 
 
 def _unique(lines: list[str]) -> list[str]:
     return list(dict.fromkeys(lines))
+
+
+def _schema_keys(model: type[Spec], raw: dict[str, Any], where: str, twice: list[str]) -> dict[str, Any]:
+    """`raw` with every argument key, at every depth, spelt as the schema spells it (camelCase), so that every
+    message names a path one way whether the caller wrote `target_groups` (Python) or `targetGroups` (the other
+    languages, the stack config). Keys that are the caller's own names (target groups, tags) and unknown keys are
+    left as written; a key given in both spellings is reported."""
+    fields = model.model_fields
+    known = {**{name: name for name in fields}, **{field.alias: name for name, field in fields.items() if field.alias}}
+    result: dict[str, Any] = {}
+    for key, value in raw.items():
+        name = known.get(key) if isinstance(key, str) else None
+        spelt = (fields[name].alias or name) if name else key
+        if spelt in result:
+            twice.append(f"{where}.{spelt}: is given twice, as {spelt!r} and as {name!r}; keep one")
+            continue
+        result[spelt] = _schema_keys_in(fields[name].annotation, value, f"{where}.{spelt}", twice) if name else value
+    return result
+
+
+def _schema_keys_in(annotation: Any, value: Any, where: str, twice: list[str]) -> Any:
+    if get_origin(annotation) is Annotated:
+        return _schema_keys_in(get_args(annotation)[0], value, where, twice)
+    if get_origin(annotation) in (Union, types.UnionType):
+        for option in get_args(annotation):
+            if option is not type(None):
+                value = _schema_keys_in(option, value, where, twice)
+        return value
+    if isinstance(annotation, type) and issubclass(annotation, Spec) and isinstance(value, dict):
+        return _schema_keys(annotation, value, where, twice)
+    if get_origin(annotation) is list and isinstance(value, list):
+        return [_schema_keys_in(get_args(annotation)[0], item, f"{where}[{i}]", twice) for i, item in enumerate(value)]
+    if get_origin(annotation) is dict and isinstance(value, dict):
+        return {key: _schema_keys_in(get_args(annotation)[1], item, f"{where}.{key}", twice) for key, item in value.items()}
+    return value
 
 
 def _plain(value: Any) -> Any:
