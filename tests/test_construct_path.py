@@ -416,10 +416,29 @@ def test_a_bad_value_fails_with_the_components_own_message_naming_the_key():
         })
     message = str(raised.value)
     assert "lattice:index:LatticeService 'orders'" in message
-    # Numbers travel as floats, and the SDK's ComponentProvider (3.272) hands them on unconverted; validation
-    # takes 8080.0 for 8080, and only an error message shows the `.0`.
-    assert re.search(r"args\.listeners\[0\]\.port: 70000(\.0)? is above the maximum 65535", message)
-    assert [r.type for r in raised.value.registrations if r.type.startswith("aws:")] == []  # type: ignore[attr-defined]
+    # Numbers travel as floats; the package's provider turns whole ones back into the integers the program wrote.
+    assert "args.listeners[0].port: 70000 is above the maximum 65535" in message
+    assert raised.value.registrations == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("where", "number"), [("port", 8080.5), ("weight", 12.25)])
+def test_a_fractional_number_where_the_schema_says_integer_is_refused_not_truncated(where, number):
+    # GIVEN a program that writes a fraction where an integer belongs (the SDK would truncate it with int())
+    listener = {"name": "http-listener", "protocol": "HTTP", "port": 80,
+                "defaultAction": {"forward": [{"targetGroup": "order-fn", "weight": 100}]}}
+    if where == "port":
+        listener["port"] = number
+    else:
+        listener["defaultAction"]["forward"][0]["weight"] = number
+    # WHEN the provider constructs the service THEN validation refuses it, naming the key, and registers nothing
+    with pytest.raises(ComponentInitError) as raised:
+        construct_through_provider("lattice:index:LatticeService", "orders", {
+            "name": "order-service", "serviceNetworkArn": NETWORK_ARN, "authType": "NONE",
+            "targetGroups": {"order-fn": {"type": "LAMBDA"}}, "listeners": [listener],
+        })
+    path = "args.listeners[0].port" if where == "port" else "args.listeners[0].defaultAction.forward[0].weight"
+    assert f"{path}: {number}" in str(raised.value)
+    assert raised.value.registrations == []  # type: ignore[attr-defined]
 
 
 def test_resource_references_from_another_language_arrive_as_outputs_and_keep_their_dependencies():

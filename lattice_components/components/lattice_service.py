@@ -35,7 +35,7 @@ TYPE_TOKEN = "lattice:index:LatticeService"
 
 
 class HealthCheck(TypedDict):
-    """How Lattice checks the targets of an INSTANCE or IP target group; every field defaults to the API's default."""
+    """How Lattice checks the targets of an INSTANCE or IP target group; every field defaults to the API's default, and is plain: checked against the API model before anything is registered."""
 
     enabled: NotRequired[bool]
     """Run the health check (default true). `false` sends an explicitly disabled check."""
@@ -88,7 +88,7 @@ class TargetGroup(TypedDict):
 
 
 class WeightedTargetGroup(TypedDict):
-    """One target group of a forward action and its share of the traffic."""
+    """One target group of a forward action and its share of the traffic; plain, because weights are checked before registration."""
 
     target_group: str
     """The name of one of this service's target groups (a key of its target groups)."""
@@ -136,7 +136,7 @@ class RuleMatch(TypedDict):
 
 
 class Rule(TypedDict):
-    """A listener rule: requests that match go to its action instead of the listener's default action."""
+    """A listener rule: requests that match go to its action instead of the listener's default action; plain, because priorities are checked unique per listener before registration."""
 
     name: str
     """Rule name: 3-63 lowercase letters, digits and hyphens, not starting with `rule-`."""
@@ -149,7 +149,7 @@ class Rule(TypedDict):
 
 
 class Listener(TypedDict):
-    """A listener: a protocol and port the service accepts, its default action and its rules."""
+    """A listener: a protocol and port the service accepts, its default action and its rules; plain, because its name, protocol and port name and shape its children and are checked before registration."""
 
     name: str
     """Listener name: 3-63 lowercase letters, digits and hyphens, not starting with `listener-`."""
@@ -176,7 +176,7 @@ class LatticeServiceArgs(TypedDict):
     """Arguments of `LatticeService`. Nested objects have the same keys as the stack config, in snake_case."""
 
     name: str
-    """Service name: 3-40 lowercase letters, digits and hyphens, not starting with `svc-`."""
+    """Service name: 3-40 lowercase letters, digits and hyphens, not starting with `svc-`; plain, because child names derive from it."""
     service_network_arn: pulumi.Input[str]
     """ARN of the service network to join (the ARN, not the ID, so it works across accounts)."""
     target_groups: dict[str, TargetGroup]
@@ -188,7 +188,7 @@ class LatticeServiceArgs(TypedDict):
     allowed_callers: NotRequired[AllowedCallers]
     """Who may invoke the service; required with AWS_IAM, since without an auth policy every request is denied."""
     custom_domain_name: NotRequired[str]
-    """Custom domain (3-255 characters); required for TLS_PASSTHROUGH."""
+    """Custom domain (3-255 characters); required for TLS_PASSTHROUGH; plain, because that rule is checked before registration."""
     certificate_arn: NotRequired[pulumi.Input[str]]
     """ACM certificate for HTTPS on the custom domain (`certificate.arn`)."""
     access_logs: NotRequired[bool]
