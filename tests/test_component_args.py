@@ -235,3 +235,9 @@ def test_a_stack_config_setting_the_component_does_not_take_is_refused(key):
     message = refused(ServiceNetwork, {**VALID[ServiceNetwork], key: True if key == "protect" else "arn:aws:organizations::123456789012:organization/o-a1b2c3d4e5"})
     # THEN it says the component does not take it, rather than ignoring it
     assert f"args.{to_camel(key)}: is not an argument of this component" in message
+
+
+def test_an_iam_network_nobody_may_use_is_refused_before_anything_is_registered():
+    # GIVEN an AWS_IAM network with neither member accounts nor an organization: its auth policy would deny all
+    message = refused(ServiceNetwork, {"name": "core-services", "auth_type": "AWS_IAM"})
+    assert "args.memberAccountIds: or organizationId is required with authType AWS_IAM" in message
