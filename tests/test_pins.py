@@ -30,3 +30,15 @@ def test_the_plugin_installs_this_repository_and_pins_every_dependency_of_it():
     assert {"pulumi", "pulumi-aws", "pydantic", "botocore"} <= pinned
     assert not {"typer", "rich", "pulumi-policy", "pytest"} & pinned  # not what the components need
     assert all("==" in line for line in lines[1:] if not line.lstrip().startswith("#"))
+
+
+def test_the_pack_releases_with_the_distribution_it_pins():
+    # GIVEN the distribution's version, the pack's and the pack's pin THEN they are one version
+    import tomllib
+
+    import yaml
+
+    version = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["version"]
+    pack = yaml.safe_load((REPO_ROOT / "policy_pack/PulumiPolicy.yaml").read_text())
+    pin = next(line for line in (REPO_ROOT / "policy_pack/requirements.txt").read_text().splitlines() if line and line[0] != "#")
+    assert (pack["version"], pin) == (version, f"lattice-components[policy]=={version}")
