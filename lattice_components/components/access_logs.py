@@ -15,7 +15,7 @@ def subscribe(
     log_group_name: str,
     resource_arn: pulumi.Input[str],
     retention_days: int,
-    tags: dict[str, str],
+    tags: pulumi.Input[dict[str, pulumi.Input[str]]],
     opts: pulumi.ResourceOptions,
 ) -> aws.vpclattice.AccessLogSubscription:
     """Create `log_group_name` and send `resource_arn`'s access logs to it; children are named `<name>-access-...`."""

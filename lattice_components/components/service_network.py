@@ -7,8 +7,9 @@ import pulumi
 import pulumi_aws as aws
 
 from . import access_logs
+from .enums import AuthType
 from ..inputs import auth_policies
-from ..config import NetworkSpec
+from ..config import ServiceNetworkSpec
 from ..config import validate_args
 
 TYPE_TOKEN = "lattice:index:ServiceNetwork"
@@ -18,23 +19,29 @@ class ServiceNetworkArgs(TypedDict):
     """Arguments of `ServiceNetwork`."""
 
     name: str
-    """Service network name: 3-63 lowercase letters, digits and hyphens."""
-    auth_type: NotRequired[str]
-    """`AWS_IAM` (default) or `NONE`. With AWS_IAM the network's auth policy (member accounts, organization) gates every request."""
-    member_account_ids: NotRequired[list[str]]
-    """Accounts whose principals may send traffic through the network (its auth policy)."""
-    organization_id: NotRequired[str]
+    """Service network name: 3-63 lowercase letters, digits and hyphens; plain, because child names derive from it."""
+    auth_type: NotRequired[AuthType]
+    """`AWS_IAM` (default) or `NONE`; plain, because it decides whether the network gets an auth policy. With AWS_IAM the network's auth policy (member accounts, organization) gates every request."""
+    member_account_ids: NotRequired[pulumi.Input[list[pulumi.Input[str]]]]
+    """12-digit IDs of the accounts whose principals may send traffic through the network (its auth policy)."""
+    organization_id: NotRequired[pulumi.Input[str]]
     """An AWS Organization (`o-...`) whose principals may send traffic through the network."""
-    share_principals: NotRequired[list[str]]
-    """RAM principals the network is shared with: account IDs, OU ARNs or the organization ARN."""
+    share_principals: NotRequired[list[pulumi.Input[str]]]
+    """RAM principals the network is shared with: account IDs, OU ARNs or the organization ARN, each once; one principal association each, so the list itself is plain."""
     allow_external_principals: NotRequired[bool]
-    """Let the share reach accounts outside the organization (default false). They accept it with `ShareAccepter`."""
+    """Let the share reach accounts outside the organization (default false); plain, because it is checked before the share exists. They accept it with `ShareAccepter`."""
     access_logs: NotRequired[bool]
-    """Create a CloudWatch log group and subscribe the network's access logs to it (default false)."""
+    """Create a CloudWatch log group and subscribe the network's access logs to it (default false); plain, because it decides whether those exist."""
     access_log_retention_days: NotRequired[int]
     """Retention of that log group, in days (default 30)."""
-    tags: NotRequired[dict[str, str]]
+    tags: NotRequired[pulumi.Input[dict[str, pulumi.Input[str]]]]
     """Tags on every resource the component creates."""
+
+
+def principal_label(principal: pulumi.Input[str], index: int) -> str:
+    """The part of a principal association's name that tells it from its siblings: the account, organization
+    or OU ID, or its position when the principal is another resource's output."""
+    return principal.rsplit("/", 1)[-1].rsplit(":", 1)[-1] if isinstance(principal, str) else f"principal-{index}"
 
 
 class ServiceNetwork(pulumi.ComponentResource):
@@ -50,19 +57,16 @@ class ServiceNetwork(pulumi.ComponentResource):
     """The ARN of the RAM share (empty when the network is shared with no one)."""
 
     def __init__(self, name: str, args: ServiceNetworkArgs, opts: pulumi.ResourceOptions | None = None):
+        network = validate_args(ServiceNetworkSpec, args, TYPE_TOKEN, name, args_type=ServiceNetworkArgs)
         super().__init__(TYPE_TOKEN, name, None, opts)
-        network = validate_args(NetworkSpec, {
-            key: args[key] for key in ("name", "auth_type", "organization_id", "access_logs", "access_log_retention_days", "tags")
-            if key in args
-        }, TYPE_TOKEN, name)
         child = pulumi.ResourceOptions(parent=self)
-        tags = dict(network.tags)
+        tags = network.tags
 
         service_network = aws.vpclattice.ServiceNetwork(
             f"{name}-network", name=network.name, auth_type=network.auth_type, tags=tags, opts=child
         )
         if network.auth_type == "AWS_IAM":
-            policy = auth_policies.network_auth_policy(args.get("member_account_ids", []), network.organization_id)
+            policy = auth_policies.network_auth_policy(network.member_account_ids, network.organization_id)
             aws.vpclattice.AuthPolicy(
                 f"{name}-auth-policy",
                 resource_identifier=service_network.arn,
@@ -75,21 +79,20 @@ class ServiceNetwork(pulumi.ComponentResource):
             )
 
         share_arn: pulumi.Input[str] = ""
-        principals = list(dict.fromkeys(args.get("share_principals", [])))
-        if principals:
+        if network.share_principals:
             share = aws.ram.ResourceShare(
                 f"{name}-share",
                 name=f"{network.name}-share",
-                allow_external_principals=bool(args.get("allow_external_principals", False)),
+                allow_external_principals=network.allow_external_principals,
                 tags=tags,
                 opts=child,
             )
             aws.ram.ResourceAssociation(
                 f"{name}-share-network", resource_arn=service_network.arn, resource_share_arn=share.arn, opts=child
             )
-            for principal in principals:
+            for index, principal in enumerate(network.share_principals):
                 aws.ram.PrincipalAssociation(
-                    f"{name}-share-{principal.rsplit('/', 1)[-1].rsplit(':', 1)[-1]}",
+                    f"{name}-share-{principal_label(principal, index)}",
                     principal=principal,
                     resource_share_arn=share.arn,
                     opts=child,

@@ -14,7 +14,7 @@ validators below, each with the reason it exists.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
@@ -22,6 +22,7 @@ from pydantic.alias_generators import to_camel
 from ..apimodel import model
 from .base import (
     AuthType,
+    Deferred,
     ListenerName,
     OrganizationId,
     Port,
@@ -29,6 +30,7 @@ from .base import (
     ServiceName,
     Spec,
     TargetGroupName,
+    Tags,
     api_enum,
     api_lengths,
     api_range,
@@ -79,7 +81,7 @@ class HealthCheckSpec(Spec):
 class TargetSpec(Spec):
     """One registered target: an instance ID, an IP address, a Lambda ARN or an ALB ARN."""
 
-    id: str
+    id: Deferred[str]
     port: Port | None = None
     """Defaults to the target group's port."""
 
@@ -96,7 +98,7 @@ class TargetGroupSpec(Spec):
     protocol: api_enum("TargetGroupConfig", "protocol") | None = None
     """HTTP, HTTPS or TCP; required for INSTANCE, IP and ALB groups."""
     protocol_version: api_enum("TargetGroupConfig", "protocolVersion") | None = None
-    vpc_id: Any = None
+    vpc_id: Deferred[str] | None = None
     """The VPC of the targets; required for INSTANCE, IP and ALB groups."""
     health_check: HealthCheckSpec | None = None
     """INSTANCE and IP groups get the default health check unless `enabled: false`; LAMBDA and ALB groups
@@ -256,15 +258,17 @@ class ListenerSpec(Spec):
 class AllowedCallersSpec(Spec):
     """Who may invoke a service: the service's auth policy is generated from this list."""
 
-    principals: list[str] = Field(default_factory=list)
+    principals: list[Deferred[str]] = Field(default_factory=list)
     """IAM role or user ARNs (`arn:aws:iam::123456789012:role/FrontendAppRole`) or 12-digit account IDs."""
-    organization_ids: list[OrganizationId] = Field(default_factory=list)
+    organization_ids: list[Deferred[OrganizationId]] = Field(default_factory=list)
     """Every principal of these AWS Organizations (`aws:PrincipalOrgID`)."""
 
     @field_validator("principals")
     @classmethod
     def _principals_are_arns_or_accounts(cls, values: list[str]) -> list[str]:
         for value in values:
+            if is_output(value):
+                continue  # checked when it resolves (config.args)
             if value == "*":
                 raise ValueError("'*' would let anyone invoke the service; list principals or organizationIds")
             if not re.fullmatch(r"\d{12}|arn:aws[a-z-]*:(iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/:-]+", value):
@@ -278,7 +282,7 @@ class ServiceSpec(Spec):
     auth_type: AuthType = "AWS_IAM"
     """AWS_IAM (default): every request is SigV4-signed and checked against the auth policy. NONE: open."""
     custom_domain_name: Annotated[str, Field(**api_lengths("CreateService", "customDomainName"))] | None = None
-    certificate_arn: str | None = None
+    certificate_arn: Deferred[str] | None = None
     """ACM certificate for HTTPS listeners on the custom domain."""
     target_groups: dict[TargetGroupName, TargetGroupSpec]
     """Keyed by target group name."""
@@ -288,7 +292,7 @@ class ServiceSpec(Spec):
     access_logs: bool = False
     """Send the service's access logs to a CloudWatch log group."""
     access_log_retention_days: int = 30
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _coherent(self) -> "ServiceSpec":
@@ -328,5 +332,5 @@ class LatticeServiceSpec(ServiceSpec):
     """`LatticeService` args: a service spec, its name, and the network it joins."""
 
     name: ServiceName
-    service_network_arn: Any = None
+    service_network_arn: Deferred[str] | None = None
     """ARN of the service network (an Output is fine). The association and the auth policy's condition use it."""

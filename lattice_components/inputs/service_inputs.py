@@ -30,18 +30,23 @@ AUTH_POLICY = "aws:vpclattice/authPolicy:AuthPolicy"
 ASSOCIATION = "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation"
 
 
+def tag_input(tags: Any) -> Any:
+    """A copy of the tags for one child, or the Output they are (another resource's output) as it is."""
+    return tags if isinstance(tags, pulumi.Output) else dict(tags)
+
+
 def service(spec: LatticeServiceSpec) -> dict[str, Any]:
     return {
         "name": spec.name,
         "auth_type": spec.auth_type,
         "custom_domain_name": spec.custom_domain_name,
         "certificate_arn": spec.certificate_arn,
-        "tags": dict(spec.tags),
+        "tags": tag_input(spec.tags),
     }
 
 
 def target_group(name: str, group: TargetGroupSpec, tags: Mapping[str, str]) -> dict[str, Any]:
-    return {"name": name, "type": group.type, "config": routing.target_group_config(group), "tags": dict(tags)}
+    return {"name": name, "type": group.type, "config": routing.target_group_config(group), "tags": tag_input(tags)}
 
 
 def attachment(group: TargetGroupSpec, target: TargetSpec, target_group_id: Any) -> dict[str, Any]:
@@ -58,7 +63,7 @@ def listener(spec: ListenerSpec, service_id: Any, group_ids: Mapping[str, Any], 
         "protocol": spec.protocol,
         "port": spec.effective_port,
         "default_action": routing.listener_default_action(spec.default_action, group_ids),
-        "tags": dict(tags),
+        "tags": tag_input(tags),
     }
 
 
@@ -70,7 +75,7 @@ def rule(spec: RuleSpec, service_id: Any, listener_id: Any, group_ids: Mapping[s
         "priority": spec.priority,
         "match": routing.rule_match(spec.match),
         "action": routing.rule_action(spec.action, group_ids),
-        "tags": dict(tags),
+        "tags": tag_input(tags),
     }
 
 
@@ -84,7 +89,7 @@ def auth_policy_document(spec: LatticeServiceSpec) -> dict[str, Any] | None:
 
 
 def association(spec: LatticeServiceSpec, service_id: Any) -> dict[str, Any]:
-    return {"service_identifier": service_id, "service_network_identifier": spec.service_network_arn, "tags": dict(spec.tags)}
+    return {"service_identifier": service_id, "service_network_identifier": spec.service_network_arn, "tags": tag_input(spec.tags)}
 
 
 # pydantic's to_camel runs three regexes per call; the preflight converts the same few dozen keys for every child.
