@@ -297,6 +297,20 @@ def test_dependencies_and_credentials_come_before_pulumi_runs(name):
 
 
 @pytest.mark.parametrize("name", ["pr.yml", "deploy.yml"])
+def test_the_pack_has_its_own_environment_before_a_pulumi_run_uses_it(name):
+    # GIVEN policy_pack/PulumiPolicy.yaml, whose virtualenv is the pack's own `venv` (the CLI's shim honours only it)
+    pack = yaml.safe_load((REPO / "policy_pack" / "PulumiPolicy.yaml").read_text())
+    venv = f"policy_pack/{pack['runtime']['options']['virtualenv']}"
+    for job_id, job, step in pulumi_steps(load(name)):
+        if "policyPacks" not in step.get("with", {}):
+            continue
+        # THEN an earlier step of the same job creates it and installs the policies into it
+        earlier = job["steps"][: job["steps"].index(step)]
+        scripts = "\n".join(str(s.get("run", "")) for s in earlier)
+        assert f"uv venv {venv}" in scripts and f"--python {venv}" in scripts, job_id
+
+
+@pytest.mark.parametrize("name", ["pr.yml", "deploy.yml"])
 def test_pulumi_cloud_tokens_come_from_oidc_never_from_a_stored_secret(name):
     text = (WORKFLOWS / name).read_text()
     assert "secrets.PULUMI_ACCESS_TOKEN" not in text
