@@ -110,7 +110,7 @@ CASES = [
     ),
     (
         "an account this stack does not know in the network registry",
-        lambda c: c.update({"lattice:account": "billing"}),
+        lambda c: c.update({"lattice:account": "billing", "lattice:networkStack": "organization/lattice-network/dev"}),
         "lattice:account: 'billing' is not in the network stack's accounts",
     ),
 ]

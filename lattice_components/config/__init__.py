@@ -13,7 +13,7 @@ Imports `lattice_components.apimodel` for limits; nothing above it.
 from .args import validate_args
 from .base import Spec
 from .errors import ConfigError
-from .reader import describe, parse, read_stack_config
+from .reader import describe, parse, read_raw, read_region, read_stack_config
 from .services import (
     ActionSpec,
     AllowedCallersSpec,
@@ -62,6 +62,8 @@ __all__ = [
     "WeightedTargetSpec",
     "describe",
     "parse",
+    "read_raw",
+    "read_region",
     "read_stack_config",
     "validate_args",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pulumi
 
-from ..config import ConfigError, NetworkStackConfig, read_stack_config
+from ..config import NetworkStackConfig, read_region, read_stack_config
 from ..components.service_network import ServiceNetwork
 
 
@@ -44,9 +44,7 @@ def exports(config: NetworkStackConfig, network: ServiceNetwork, region: str) ->
 def main() -> None:
     source = f"Pulumi.{pulumi.get_stack()}.yaml"
     config: NetworkStackConfig = read_stack_config(NetworkStackConfig, source)
-    region = pulumi.Config("aws").get("region")
-    if not region:
-        raise ConfigError(["aws:region: is required: Lattice is regional and account stacks deploy into this region"], source)
+    region = read_region(source)
     principals = share_principals(config)
     network = ServiceNetwork(
         config.network.name,

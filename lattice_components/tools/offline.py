@@ -15,14 +15,16 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 import pulumi
-import yaml
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.settings import set_root_resource
+
+from ..config import ConfigError, stack_file
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NETWORK_PROJECT = "lattice-network"
@@ -192,17 +194,24 @@ def run_program(
     region: str,
     stack_outputs: dict[str, dict[str, Any]] | None = None,
     preview: bool = False,
+    organization: str | None = None,
+    secret_keys: list[str] | None = None,
 ) -> ProgramRun:
     """Run one stack's program under the mock monitor and return what it registered and exported.
 
     `config` maps full keys (`lattice:services`, `aws:region`) to values as a stack file holds them. Errors the
-    program raises (a `ConfigError` for bad config) propagate unchanged.
+    program raises (a `ConfigError` for bad config) propagate unchanged. `organization` is what
+    `pulumi.get_organization()` answers (default: `organization`, as on a self-managed backend); `secret_keys`
+    the keys the CLI would mark secret (`pulumi config set --secret`).
     """
     mocks = LatticeMocks(account_id, region, stack_outputs)
     monitor = RecordingMonitor(mocks)
     set_root_resource(None)  # every run is a fresh stack, as every `pulumi up` is
-    pulumi.runtime.set_all_config({key: _plain(value) for key, value in config.items()})
-    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=monitor)
+    pulumi.runtime.set_all_config({key: _plain(value) for key, value in config.items()}, list(secret_keys or []))
+    pulumi.runtime.set_mocks(
+        mocks, project=project, stack=stack, preview=preview, monitor=monitor,
+        organization=organization or default_organization(),
+    )
     root = pulumi.runtime.get_root_resource()
     exported: dict[str, Any] = {}
 
@@ -221,19 +230,87 @@ def run_program(
     return ProgramRun(project=project, stack=stack, resources=list(monitor.registrations), outputs=exported)
 
 
-def load_stack_file(path: Path) -> dict[str, Any]:
-    """The `config:` map of a `Pulumi.<stack>.yaml` file."""
-    document = yaml.safe_load(path.read_text()) or {}
-    return dict(document.get("config") or {})
+def load_stack_file(path: Path, root: Path | None = None) -> dict[str, Any]:
+    """The `config:` map of a `Pulumi.<stack>.yaml` file, or a `ConfigError` naming it (relative to `root`)
+    for YAML that would be silently changed: duplicate keys, unquoted leading-zero numbers, secrets."""
+    source = str(path.relative_to(root)) if root is not None and path.is_relative_to(root) else str(path)
+    return stack_file.load_stack_file(path, source)
 
 
 def network_stack_file(env: str, root: Path = REPO_ROOT) -> Path:
     return root / f"Pulumi.{env}.yaml"
 
 
-def account_stack_files(env: str, root: Path = REPO_ROOT) -> list[Path]:
-    """Every account stack of an environment: `stacks/Pulumi.<account>-<env>.yaml`, sorted."""
-    return sorted((root / ACCOUNT_STACKS_DIR).glob(f"Pulumi.*-{env}.yaml"))
+def environments(root: Path = REPO_ROOT) -> list[str]:
+    """The environments of a repository: one per network stack file `Pulumi.<env>.yaml` at its root."""
+    return sorted(path.name[len("Pulumi."):-len(".yaml")] for path in root.glob("Pulumi.*.yaml"))
+
+
+def _stack_name(path: Path) -> str:
+    return path.name[len("Pulumi."):-len(".yaml")]
+
+
+def default_organization() -> str:
+    """The organization stack references are resolved in: `PULUMI_ORGANIZATION` (what the engine tells a
+    program and a policy pack on Pulumi Cloud), else `organization`, the self-managed backends' literal."""
+    return os.environ.get("PULUMI_ORGANIZATION") or "organization"
+
+
+@dataclass
+class AccountStack:
+    """An account stack file as `lattice plan` resolves it: its config, its environment, its network."""
+
+    stack: str
+    path: Path
+    config: dict[str, Any] | None
+    error: ConfigError | None
+    env_by_name: str | None
+    """The environment its name gives (`<lattice:account>-<env>`)."""
+    reference: str | None
+    """The network stack it references: `lattice:networkStack`, else the program's default."""
+    reference_env: str | None
+    """The environment whose network `reference` is, if it is one of this repository's."""
+
+
+def _account_stack(path: Path, root: Path, organization: str, envs: list[str]) -> AccountStack:
+    from ..programs.account import NETWORK_PROJECT, default_network_stack, stack_environment
+
+    stack = _stack_name(path)
+    try:
+        config, error = load_stack_file(path, root), None
+    except ConfigError as unreadable:
+        config, error = None, unreadable
+    account = (config or {}).get("lattice:account")
+    env_by_name = stack_environment(stack, account) if isinstance(account, str) else None
+    explicit = (config or {}).get("lattice:networkStack")
+    reference = explicit if isinstance(explicit, str) else (
+        default_network_stack(stack, account, organization) if isinstance(account, str) else None
+    )
+    reference_env = next((env for env in envs if reference == f"{organization}/{NETWORK_PROJECT}/{env}"), None)
+    return AccountStack(stack, path, config, error, env_by_name, reference, reference_env)
+
+
+def account_stacks(env: str, root: Path = REPO_ROOT, organization: str | None = None) -> list[AccountStack]:
+    """Every account stack of `env`, sorted: those whose name puts them in `env` (`<lattice:account>-<env>`)
+    and those whose network reference is `env`'s network (both, when they disagree: the program refuses it).
+
+    Only a file whose account and network cannot be read (broken YAML, no `lattice:account`) falls back to
+    its name's suffix, so its errors are shown in every environment it may belong to.
+    """
+    organization = organization or default_organization()
+    envs = environments(root)
+    members = []
+    for path in sorted((root / ACCOUNT_STACKS_DIR).glob("Pulumi.*.yaml")):
+        entry = _account_stack(path, root, organization, envs)
+        undecided = entry.env_by_name is None and entry.reference is None
+        if env in (entry.env_by_name, entry.reference_env) or (undecided and entry.stack.endswith(f"-{env}")):
+            members.append(entry)
+    return members
+
+
+def account_stack_files(env: str, root: Path = REPO_ROOT, organization: str | None = None) -> list[Path]:
+    """Every account stack file of an environment (see `account_stacks`), sorted."""
+    return [entry.path for entry in account_stacks(env, root, organization)]
 
 
 def _network_owner_id(config: dict[str, Any]) -> str:
@@ -244,11 +321,13 @@ def _network_owner_id(config: dict[str, Any]) -> str:
     return str(owner["id"]) if isinstance(owner, dict) and owner.get("id") else "000000000000"
 
 
-def run_network_stack(env: str, root: Path = REPO_ROOT, config: dict[str, Any] | None = None) -> ProgramRun:
+def run_network_stack(
+    env: str, root: Path = REPO_ROOT, config: dict[str, Any] | None = None, organization: str | None = None
+) -> ProgramRun:
     """The shared-network stack `env`, as `pulumi up -s <env>` at the repository root runs it."""
     from ..programs import network
 
-    config = config if config is not None else load_stack_file(network_stack_file(env, root))
+    config = config if config is not None else load_stack_file(network_stack_file(env, root), root)
     return run_program(
         network.main,
         project=NETWORK_PROJECT,
@@ -256,6 +335,7 @@ def run_network_stack(env: str, root: Path = REPO_ROOT, config: dict[str, Any] |
         config=config,
         account_id=_network_owner_id(config),
         region=str(config.get("aws:region", "us-east-1")),
+        organization=organization,
     )
 
 
@@ -265,11 +345,13 @@ def run_account_stack(
     network_stack_name: str,
     root: Path = REPO_ROOT,
     config: dict[str, Any] | None = None,
+    organization: str | None = None,
 ) -> ProgramRun:
-    """One account stack, its StackReference answered with the network stack's exports."""
+    """One account stack, its StackReference `network_stack_name` answered with the network stack's exports."""
     from ..programs import account
 
-    config = config if config is not None else load_stack_file(root / ACCOUNT_STACKS_DIR / f"Pulumi.{stack}.yaml")
+    path = root / ACCOUNT_STACKS_DIR / f"Pulumi.{stack}.yaml"
+    config = config if config is not None else load_stack_file(path, root)
     entry = (network_outputs.get("accounts") or {}).get(config.get("lattice:account"), {})
     return run_program(
         account.main,
@@ -279,6 +361,18 @@ def run_account_stack(
         account_id=str(entry.get("id", "000000000000")),
         region=str(network_outputs.get("region", "us-east-1")),
         stack_outputs={network_stack_name: network_outputs},
+        organization=organization,
+    )
+
+
+def check_account_config(stack: str, config: dict[str, Any], organization: str | None = None) -> None:
+    """Run only the account program's config reading (no network to read): its `ConfigError`, if any.
+    For the plan of an environment whose network stack's own config is invalid."""
+    from ..programs import account
+
+    run_program(
+        lambda: account.read_config(stack), project=ACCOUNT_PROJECT, stack=stack, config=config,
+        account_id="000000000000", region="us-east-1", organization=organization,
     )
 
 
@@ -295,15 +389,68 @@ class EnvironmentRun:
         return [self.network, *self.accounts]
 
 
-def run_environment(env: str, root: Path = REPO_ROOT) -> EnvironmentRun:
-    """Run the network stack of `env`, then each account stack fed its real exports, in deploy order."""
-    from ..programs.account import default_network_stack
+def combine(errors: list[ConfigError], env: str, note: str = "") -> ConfigError:
+    """One error for every file of an environment: a single file's error as it is, several as one line per
+    problem, each naming its file."""
+    if len(errors) == 1 and not note:
+        return errors[0]
+    lines = list(dict.fromkeys(f"{error.source}: {problem}" for error in errors for problem in error.problems))
+    return ConfigError(lines, f"{len(errors)} stack files of environment {env}{note}")
 
-    network = run_network_stack(env, root)
+
+def _not_this_repositorys_network(entry: AccountStack, env: str, organization: str, envs: list[str]) -> ConfigError:
+    from ..programs.account import NETWORK_PROJECT
+
+    known = ", ".join(f"{organization}/{NETWORK_PROJECT}/{name}" for name in envs)
+    return ConfigError(
+        [f"lattice:networkStack: {entry.reference!r} is not a network stack of this repository as this plan runs it "
+         f"(organization {organization!r}; set PULUMI_ORGANIZATION for a Pulumi Cloud organization): "
+         f"expected one of {known}"],
+        str(entry.path.relative_to(entry.path.parents[1])),
+    )
+
+
+def run_environment(env: str, root: Path = REPO_ROOT, organization: str | None = None) -> EnvironmentRun:
+    """Run the network stack of `env`, then each account stack fed its real exports, in deploy order.
+
+    Each account stack's `StackReference` is answered only under the name its own config gives (explicit or
+    the program's default), and only when that names `env`'s network stack. Every file's problems are
+    collected and raised as one `ConfigError` after the last stack ran.
+    """
+    from ..programs.account import NETWORK_PROJECT
+
+    organization = organization or default_organization()
+    envs = environments(root)
+    if env not in envs:
+        raise ConfigError(
+            [f"no network stack file Pulumi.{env}.yaml: the environments are {', '.join(envs) or 'none'}"], str(root)
+        )
+    errors: list[ConfigError] = []
+    try:
+        network: ProgramRun | None = run_network_stack(env, root, organization=organization)
+    except ConfigError as error:
+        errors.append(error)
+        network = None
+    own_network = f"{organization}/{NETWORK_PROJECT}/{env}"
     accounts = []
-    for path in account_stack_files(env, root):
-        stack = path.name[len("Pulumi."):-len(".yaml")]
-        config = load_stack_file(path)
-        reference = config.get("lattice:networkStack") or default_network_stack(stack)
-        accounts.append(run_account_stack(stack, network.outputs, reference, root, config))
+    for entry in account_stacks(env, root, organization):
+        try:
+            if entry.error is not None:
+                raise entry.error
+            if entry.reference is not None and entry.reference_env is None:
+                raise _not_this_repositorys_network(entry, env, organization, envs)
+            assert entry.config is not None
+            if network is None:
+                check_account_config(entry.stack, entry.config, organization)
+                continue
+            outputs = network.outputs if entry.reference == own_network else {}
+            accounts.append(run_account_stack(
+                entry.stack, outputs, entry.reference or own_network, root, entry.config, organization
+            ))
+        except ConfigError as error:
+            errors.append(error)
+    if errors:
+        note = " (account stacks checked without the network's outputs)" if network is None and len(errors) > 1 else ""
+        raise combine(errors, env, note)
+    assert network is not None
     return EnvironmentRun(env=env, network=network, accounts=accounts)
