@@ -50,6 +50,9 @@ def _kind_of(value: Any) -> str:
 
 def _message(error: dict[str, Any]) -> str:
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    if kind == "string_type" and isinstance(value, int) and not isinstance(value, bool):
+        # The Pulumi CLI reads an unquoted 012345678901 as a number: the program sees 12345678901.
+        return f"is the number {value}, where a string is expected: quote it in the stack file (unquoted, YAML reads digits as a number and drops leading zeros)"
     if kind in _SHAPES:
         return f"is {_kind_of(value)}, where {_SHAPES[kind]} is expected"
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == r"^\d{12}$" and str(value).isdigit():

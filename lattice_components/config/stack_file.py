@@ -22,6 +22,7 @@ from .errors import ConfigError
 STACK_FILE_KEYS = ("config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt")
 """The top-level keys of a Pulumi stack file (the CLI's `ProjectStack`); anything else is a typo."""
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser, where PyYAML was built with it
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
 
 
@@ -70,7 +71,7 @@ def _walk(node: yaml.Node, path: str, seen: set[int]) -> Iterator[str]:
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             yield from _walk(item, f"{path}[{index}]", seen)
-    elif isinstance(node, yaml.ScalarNode) and node.style is None and _LEADING_ZERO.fullmatch(node.value):
+    elif isinstance(node, yaml.ScalarNode) and not node.style and _LEADING_ZERO.fullmatch(node.value):  # plain: None, or "" from libyaml
         yield (
             f"{path}: {node.value} (line {_line(node)}) is an unquoted number with a leading zero, which YAML reads "
             f"as a number and loses the zero (an account ID must keep all 12 digits): quote it, \"{node.value}\""
@@ -79,7 +80,7 @@ def _walk(node: yaml.Node, path: str, seen: set[int]) -> Iterator[str]:
 
 def parse_stack_file(text: str, source: str) -> dict[str, Any]:
     """The `config:` map of a stack file's text, or a `ConfigError` listing every problem in it."""
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         root = loader.get_single_node()
         document = loader.construct_document(root) if root is not None else None
