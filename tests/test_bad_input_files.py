@@ -310,3 +310,37 @@ def test_a_file_of_the_wrong_shape_is_one_line_naming_the_file(scenario, text, e
         parse_stack_file(text, "stacks/Pulumi.orders-dev.yaml")
     assert raised.value.source == "stacks/Pulumi.orders-dev.yaml"
     assert len(raised.value.problems) == 1 and expected in raised.value.problems[0], raised.value.problems
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Values read as `pulumi up` reads them
+# ------------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("word", ["yes", "no", "on", "off", "y", "n", "Yes", "OFF"])
+def test_words_yaml_1_1_calls_booleans_stay_text_as_the_cli_reads_them(network_outputs, word):
+    # GIVEN a tag value the Pulumi CLI's yaml.v3 reads as text, but YAML 1.1 readers as a boolean
+    path = ROOT / "stacks" / "Pulumi.orders-dev.yaml"
+    text = path.read_text().replace("Team: OrderTeam", f"Team: {word}")
+    config = parse_stack_file(text, source_of(path))
+    # WHEN the stack runs offline; THEN it is the text `pulumi up` would tag with, not a refused boolean
+    assert config["lattice:services"]["order-service"]["tags"]["Team"] == word
+    run = run_stack(path, config, network_outputs)
+    service = next(r for r in run.resources if r.type == "aws:vpclattice/service:Service" and "order-service" in r.name)
+    assert service.inputs["tags"]["Team"] == word
+
+
+@pytest.mark.parametrize("word", ["true", "True", "TRUE", "false", "False", "FALSE"])
+def test_true_and_false_are_booleans_for_both_readers(word):
+    assert parse_stack_file(f"config:\n  lattice:x: {word}\n", "f")["lattice:x"] is (word.lower() == "true")
+
+
+def test_a_network_file_with_a_bad_region_and_a_bad_name_reports_both_at_once(network_outputs):
+    path = NETWORK_FILES[0]
+    config = offline.load_stack_file(path)
+    config["aws:region"] = "us-east"
+    config["lattice:network"]["name"] = "Dev Services"
+    error = expect_refusal(path, config, network_outputs)
+    assert [problem.split(":")[0] + ":" + problem.split(":")[1] for problem in error.problems] == [
+        "aws:region", "lattice:network.name"
+    ]

@@ -13,7 +13,7 @@ Imports `lattice_components.apimodel` for limits; nothing above it.
 from .args import validate_args
 from .base import Spec
 from .errors import ConfigError
-from .reader import describe, parse, read_raw, read_region, read_stack_config
+from .reader import describe, parse, read_raw, read_region, read_stack_config, region_problems
 from .services import (
     ActionSpec,
     AllowedCallersSpec,
@@ -65,5 +65,6 @@ __all__ = [
     "read_raw",
     "read_region",
     "read_stack_config",
+    "region_problems",
     "validate_args",
 ]

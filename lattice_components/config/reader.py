@@ -181,27 +181,40 @@ def parse(
 
 
 def read_stack_config(
-    model: type[Spec], source: str, namespace: str = "lattice", defaults: dict[str, Any] | None = None
+    model: type[Spec],
+    source: str,
+    namespace: str = "lattice",
+    defaults: dict[str, Any] | None = None,
+    also: list[str] | None = None,
 ) -> Spec:
     """Read the running stack's config (every key of our namespaces, see `read_raw`) and validate it.
 
-    `defaults` fills keys the stack file leaves out, for defaults that depend on the stack (its name).
+    `defaults` fills keys the stack file leaves out, for defaults that depend on the stack (its name); `also`
+    are problems of other keys of the same file (`region_problems`), reported in the same error.
     """
     raw, problems = read_raw(model, namespace)
-    return parse(model, {**(defaults or {}), **raw}, source, namespace, problems)
+    return parse(model, {**(defaults or {}), **raw}, source, namespace, [*(also or []), *problems])
+
+
+def region_problems() -> list[str]:
+    """What is wrong with `aws:region`: required, not a secret, and a name of one of botocore's partitions, so a
+    typo is the network stack file's error rather than a failure of every resource of every account stack."""
+    region = pulumi.Config("aws").get("region")
+    if runtime_config.is_config_secret("aws:region"):
+        return ["aws:region: is a secret, but the region is written into outputs in plain text: set it without --secret"]
+    if not region:
+        return ["aws:region: is required: Lattice is regional and account stacks deploy into this region"]
+    if not any(re.fullmatch(pattern, region) for pattern in region_patterns()):
+        return [f"aws:region: {region!r} is not an AWS region name (such as us-east-1)"]
+    return []
 
 
 def read_region(source: str) -> str:
-    """`aws:region`, required and checked against the region names of botocore's partitions, so a typo is this
-    file's error rather than a failure of every resource of every account stack at deploy time."""
-    region = pulumi.Config("aws").get("region")
-    if runtime_config.is_config_secret("aws:region"):
-        raise ConfigError(["aws:region: is a secret, but the region is written into outputs in plain text: set it without --secret"], source)
-    if not region:
-        raise ConfigError(["aws:region: is required: Lattice is regional and account stacks deploy into this region"], source)
-    if not any(re.fullmatch(pattern, region) for pattern in region_patterns()):
-        raise ConfigError([f"aws:region: {region!r} is not an AWS region name (such as us-east-1)"], source)
-    return region
+    """`aws:region`, or a `ConfigError` naming `source` (see `region_problems`)."""
+    problems = region_problems()
+    if problems:
+        raise ConfigError(problems, source)
+    return str(pulumi.Config("aws").get("region"))
 
 
 @functools.cache

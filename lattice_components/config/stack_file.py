@@ -22,7 +22,19 @@ from .errors import ConfigError
 STACK_FILE_KEYS = ("config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt")
 """The top-level keys of a Pulumi stack file (the CLI's `ProjectStack`); anything else is a typo."""
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser, where PyYAML was built with it
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # libyaml's parser if built
+    """Reads plain scalars as the Pulumi CLI's yaml.v3 does where YAML 1.1 and 1.2 differ: only `true`/`false`
+    are booleans (`yes`, `no`, `on`, `off` stay text) and dates stay text, so the offline run sees the values
+    `pulumi up` would."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
 
 

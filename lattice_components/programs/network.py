@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pulumi
 
-from ..config import NetworkStackConfig, read_region, read_stack_config
+from ..config import NetworkStackConfig, read_region, read_stack_config, region_problems
 from ..components.service_network import ServiceNetwork
 
 
@@ -43,7 +43,7 @@ def exports(config: NetworkStackConfig, network: ServiceNetwork, region: str) ->
 
 def main() -> None:
     source = f"Pulumi.{pulumi.get_stack()}.yaml"
-    config: NetworkStackConfig = read_stack_config(NetworkStackConfig, source)
+    config: NetworkStackConfig = read_stack_config(NetworkStackConfig, source, also=region_problems())
     region = read_region(source)
     principals = share_principals(config)
     network = ServiceNetwork(
