@@ -344,3 +344,31 @@ def test_a_network_file_with_a_bad_region_and_a_bad_name_reports_both_at_once(ne
     assert [problem.split(":")[0] + ":" + problem.split(":")[1] for problem in error.problems] == [
         "aws:region", "lattice:network.name"
     ]
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Key paths as the user wrote them
+# ------------------------------------------------------------------------------------------------------------
+
+TAG_KEY = st.from_regex(r"[A-Za-z][A-Za-z0-9_.:/ -]{0,20}", fullmatch=True).filter(lambda key: key.strip() == key)
+
+
+@settings(max_examples=30, deadline=None)
+@given(key=TAG_KEY)
+def test_a_bad_tag_is_blamed_under_the_tag_key_as_written(network_outputs, key):
+    # GIVEN a tag with any key spelling (snake_case, dots, slashes, spaces) and a list for a value
+    path = ROOT / "stacks" / "Pulumi.orders-dev.yaml"
+    config = offline.load_stack_file(path)
+    config["lattice:services"]["order-service"]["tags"] = {key: ["x"]}
+    error = expect_refusal(path, config, network_outputs)
+    # THEN the key path holds the key unchanged (not re-cased), bracketed where `pulumi config set --path` needs it
+    plain = not any(char in key for char in '.[]" ')
+    written = f".{key}" if plain else f"[{json.dumps(key)}]"
+    assert error.problems == [f"lattice:services.order-service.tags{written}: is a list, where a string is expected"]
+
+
+def test_a_duplicate_dotted_key_is_named_as_pulumi_config_set_path_would():
+    text = 'config:\n  lattice:network:\n    tags:\n      app.kubernetes.io/name: a\n      app.kubernetes.io/name: b\n'
+    with pytest.raises(ConfigError) as raised:
+        parse_stack_file(text, "Pulumi.dev.yaml")
+    assert raised.value.problems[0].startswith('lattice:network.tags["app.kubernetes.io/name"]: is written twice, on lines 4 and 5')

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from .base import Spec
 from .errors import ConfigError
+from .stack_file import join_key
 
 # --------------------------------------------------------------------------------------------------------------
 # Reading and reporting
@@ -27,14 +28,18 @@ def _location(loc: tuple[Any, ...], key_prefix: str) -> str:
             path += f"[{part}]"
         elif part == "[key]" or str(part).startswith(("function-", "constrained-")):
             continue  # pydantic's markers for "the key of a mapping" and validator wrappers, not config keys
+        elif path.endswith(":"):
+            path += str(part)
         else:
-            path += f".{part}" if path and not path.endswith(":") else str(part)
+            path = join_key(path, str(part))
     return path
 
 
 _SHAPES = {
     "dict_type": "a mapping (key: value)", "list_type": "a list", "string_type": "a string", "int_type": "an integer",
     "bool_type": "true or false", "model_type": "a mapping (key: value)", "model_attributes_type": "a mapping (key: value)",
+    "int_parsing": "an integer", "int_from_float": "a whole number", "bool_parsing": "true or false",
+    "float_type": "a number", "float_parsing": "a number",
 }
 
 
@@ -52,7 +57,8 @@ def _message(error: dict[str, Any]) -> str:
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
     if kind == "string_type" and isinstance(value, int) and not isinstance(value, bool):
         # The Pulumi CLI reads an unquoted 012345678901 as a number: the program sees 12345678901.
-        return f"is the number {value}, where a string is expected: quote it in the stack file (unquoted, YAML reads digits as a number and drops leading zeros)"
+        return (f"is the number {value}, where text is expected: quote it in the stack file (\"{value}\"); unquoted, "
+                "YAML reads digits as a number and drops any leading zeros")
     if kind in _SHAPES:
         return f"is {_kind_of(value)}, where {_SHAPES[kind]} is expected"
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == r"^\d{12}$" and str(value).isdigit():

@@ -11,6 +11,7 @@ Every problem of a file is reported at once, one line each, with its key path an
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any, Iterator
@@ -47,8 +48,19 @@ def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
+_PLAIN_KEY = re.compile(r"[^.\[\]\"\s]+")
+
+
+def join_key(path: str, key: str) -> str:
+    """`path.key`, or `path["key"]` for a key `pulumi config set --path` would split (`app.kubernetes.io/name`),
+    so a key path in an error is the one to pass to `pulumi config set --path`."""
+    if _PLAIN_KEY.fullmatch(key):
+        return f"{path}.{key}" if path else key
+    return f"{path}[{json.dumps(key)}]"
+
+
 def _child(path: str, key: Any) -> str:
-    return f"{path}.{key}" if path else str(key)
+    return join_key(path, str(key))
 
 
 def _duplicates(node: yaml.MappingNode, path: str) -> Iterator[str]:
