@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from lattice_components.config import ConfigError
@@ -98,6 +98,49 @@ def test_a_misspelt_top_level_key_is_refused_naming_the_file_and_the_key(network
     # WHEN its stack runs; THEN it stops before any registration, naming the misspelt key (not dropping it)
     error = expect_refusal(path, config, network_outputs)
     assert any(problem.startswith(f"{typo}: is not a setting this stack reads") for problem in error.problems), error.problems
+
+
+@st.composite
+def one_edit(draw, name: str) -> str:
+    """Any one edit of `name`: a letter inserted, dropped, replaced, or two neighbours swapped."""
+    index = draw(st.integers(0, len(name) - 1))
+    letter = draw(st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"))
+    edit = draw(st.sampled_from(["insert", "drop", "replace", "swap"]))
+    if edit == "insert":
+        return name[:index] + letter + name[index:]
+    if edit == "drop":
+        return name[:index] + name[index + 1:]
+    if edit == "replace":
+        return name[:index] + letter + name[index + 1:]
+    index = min(index, len(name) - 2)
+    return name[:index] + name[index + 1] + name[index] + name[index + 2:]
+
+
+TOP_LEVEL = [(path, key) for path in STACK_FILES for key in offline.load_stack_file(path) if key.startswith("lattice:")]
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_any_one_edit_typo_of_any_top_level_key_is_refused(network_outputs, data):
+    # GIVEN any one-edit typo of any top-level key of any real stack file, in its namespace or its name
+    path, key = data.draw(st.sampled_from(TOP_LEVEL), label="file and key")
+    typo = data.draw(one_edit(key), label="typo")
+    assume(":" in typo and typo.split(":")[1])
+    config = offline.load_stack_file(path)
+    if typo in NETWORK_KEYS | ACCOUNT_KEYS or typo in config:
+        return  # the edit spelt another key this stack reads: a different mistake
+    config[typo] = config.pop(key)
+    # WHEN the stack runs; THEN the typo is refused by name, with the key it meant
+    error = expect_refusal(path, config, network_outputs)
+    assert any(problem.startswith(f"{typo}: is not a setting this stack reads") for problem in error.problems), error.problems
+
+
+def test_a_config_key_without_a_namespace_is_refused():
+    with pytest.raises(ConfigError) as raised:
+        parse_stack_file("config:\n  services: {}\n", "stacks/Pulumi.orders-dev.yaml")
+    assert raised.value.problems == [
+        "services: is not a config key (line 2): keys are <namespace>:<name>, such as lattice:services"
+    ]
 
 
 def test_every_real_stack_file_has_typos_generated():

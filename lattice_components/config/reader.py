@@ -114,15 +114,20 @@ def _split(path: str) -> list[Any]:
     return parts
 
 
-def _namespaced_keys(namespaces: tuple[str, ...]) -> dict[str, str]:
-    """Every config key of the running stack in `namespaces`, full key -> value.
+def _namespaced_keys(namespace: str, project: str) -> dict[str, str]:
+    """Every config key of the running stack in our namespaces, full key -> value: `namespace`, the project's
+    own, and any one a typo away from `namespace` (`latice:services` is no provider's; it is ours misspelt).
 
     `pulumi.Config` only answers for a key one asks about. The full map is what the language host hands the
     program: `pulumi-language-python-exec` loads `PULUMI_CONFIG` (JSON) into `pulumi.runtime.config.CONFIG`
     before the program starts, and the mock monitor's `set_all_config` fills the same map.
     """
     every = {**pulumi.runtime.get_config_env(), **runtime_config.CONFIG.get()}
-    return {key: value for key, value in every.items() if key.split(":", 1)[0] in namespaces}
+    return {key: value for key, value in every.items() if _ours(key.split(":", 1)[0], namespace, project)}
+
+
+def _ours(space: str, namespace: str, project: str) -> bool:
+    return space in (namespace, project) or difflib.SequenceMatcher(None, space, namespace).ratio() >= 0.75
 
 
 def _suggestion(key: str, known: list[str]) -> str:
@@ -143,7 +148,7 @@ def read_raw(model: type[Spec], namespace: str = "lattice") -> tuple[dict[str, A
     project = pulumi.get_project()
     raw: dict[str, Any] = {}
     problems: list[str] = []
-    for full_key, value in sorted(_namespaced_keys((namespace, project)).items()):
+    for full_key, value in sorted(_namespaced_keys(namespace, project).items()):
         space, key = full_key.split(":", 1)
         if space != namespace or key not in known:
             problems.append(

@@ -130,6 +130,10 @@ def parse_stack_file(text: str, source: str) -> dict[str, Any]:
     # The last `config:` node is the one YAML keeps; a second one is already reported as a duplicate.
     config_node = next((value for key, value in reversed(root.value) if key.value == "config"), None)
     if isinstance(config_node, yaml.MappingNode):
+        problems.extend(
+            f"{key.value}: is not a config key (line {_line(key)}): keys are <namespace>:<name>, such as lattice:services"
+            for key, _ in config_node.value if isinstance(key, yaml.ScalarNode) and ":" not in key.value
+        )
         problems.extend(_walk(config_node, "", set()))
     if problems:
         raise ConfigError(problems, source)
