@@ -242,3 +242,24 @@ def test_an_unknown_environment_is_a_config_error_listing_the_known_ones():
     with pytest.raises(ConfigError) as raised:
         offline.run_environment("staging")
     assert raised.value.problems == ["no network stack file Pulumi.staging.yaml: the environments are dev, prod"]
+
+
+@pytest.mark.parametrize(("name", "config", "expected"), [
+    ("Pulumi.orders-dve.yaml", {"lattice:account": "orders"},
+     "lattice:networkStack: the default 'organization/lattice-network/dve' (from the stack name) is not a network stack of this repository"),
+    ("Pulumi.orders-dev.yml.yaml", {"lattice:account": "orders"},
+     "lattice:networkStack: the default 'organization/lattice-network/dev.yml' (from the stack name) is not a network stack"),
+    ("Pulumi.billing-staging.yaml", {"lattice:account": "billing", "lattice:networkStack": "organization/lattice-network/staging"},
+     "lattice:networkStack: 'organization/lattice-network/staging' is not a network stack of this repository"),
+    ("Pulumi.nobody.yaml", {}, "lattice:account: is required"),
+])
+def test_an_account_stack_of_no_environment_is_reported_by_every_plan(checkout, name, config, expected):
+    # GIVEN an account stack file no environment claims (a typo in its name, an environment never created)
+    (checkout / "stacks" / name).write_text(yaml.safe_dump({"config": config}))
+    # WHEN any environment is planned; THEN it is reported, not skipped in silence
+    for env in ("dev", "prod"):
+        with pytest.raises(ConfigError) as raised:
+            offline.run_environment(env, checkout)
+        assert raised.value.source == f"stacks/{name}"
+        [problem] = raised.value.problems
+        assert problem.startswith(expected), problem

@@ -290,6 +290,15 @@ def _account_stack(path: Path, root: Path, organization: str, envs: list[str]) -
     return AccountStack(stack, path, config, error, env_by_name, reference, reference_env)
 
 
+def _all_account_stacks(root: Path, organization: str, envs: list[str]) -> list[AccountStack]:
+    return [_account_stack(path, root, organization, envs) for path in sorted((root / ACCOUNT_STACKS_DIR).glob("Pulumi.*.yaml"))]
+
+
+def _belongs(entry: AccountStack, env: str) -> bool:
+    undecided = entry.env_by_name is None and entry.reference is None
+    return env in (entry.env_by_name, entry.reference_env) or (undecided and entry.stack.endswith(f"-{env}"))
+
+
 def account_stacks(env: str, root: Path = REPO_ROOT, organization: str | None = None) -> list[AccountStack]:
     """Every account stack of `env`, sorted: those whose name puts them in `env` (`<lattice:account>-<env>`)
     and those whose network reference is `env`'s network (both, when they disagree: the program refuses it).
@@ -298,14 +307,35 @@ def account_stacks(env: str, root: Path = REPO_ROOT, organization: str | None = 
     its name's suffix, so its errors are shown in every environment it may belong to.
     """
     organization = organization or default_organization()
+    return [entry for entry in _all_account_stacks(root, organization, environments(root)) if _belongs(entry, env)]
+
+
+def orphan_problems(root: Path = REPO_ROOT, organization: str | None = None) -> list[ConfigError]:
+    """Account stacks of no environment (`Pulumi.orders-dve.yaml`): no plan would run them and `pulumi up`
+    would fail on their network reference, so every plan reports them rather than skip them in silence."""
+    organization = organization or default_organization()
     envs = environments(root)
-    members = []
-    for path in sorted((root / ACCOUNT_STACKS_DIR).glob("Pulumi.*.yaml")):
-        entry = _account_stack(path, root, organization, envs)
-        undecided = entry.env_by_name is None and entry.reference is None
-        if env in (entry.env_by_name, entry.reference_env) or (undecided and entry.stack.endswith(f"-{env}")):
-            members.append(entry)
-    return members
+    errors = []
+    for entry in _all_account_stacks(root, organization, envs):
+        if any(_belongs(entry, env) for env in envs):
+            continue
+        source = str(entry.path.relative_to(root))
+        if entry.error is not None:
+            errors.append(entry.error)
+        elif entry.reference is None:
+            errors.append(ConfigError(
+                [f"lattice:account: is required: without it this stack's name ends in none of the environments ({', '.join(envs)})"],
+                source,
+            ))
+        else:
+            explicit = isinstance((entry.config or {}).get("lattice:networkStack"), str)
+            what = repr(entry.reference) if explicit else f"the default {entry.reference!r} (from the stack name)"
+            errors.append(ConfigError(
+                [f"lattice:networkStack: {what} is not a network stack of this repository, so this stack belongs to no "
+                 f"environment ({', '.join(envs)}): name the stack <account>-<env> for one of them, or set lattice:networkStack"],
+                source,
+            ))
+    return errors
 
 
 def account_stack_files(env: str, root: Path = REPO_ROOT, organization: str | None = None) -> list[Path]:
@@ -449,6 +479,7 @@ def run_environment(env: str, root: Path = REPO_ROOT, organization: str | None =
             ))
         except ConfigError as error:
             errors.append(error)
+    errors.extend(orphan_problems(root, organization))
     if errors:
         note = " (account stacks checked without the network's outputs)" if network is None and len(errors) > 1 else ""
         raise combine(errors, env, note)
