@@ -128,6 +128,9 @@ def test_the_default_network_reference_is_in_the_runs_organization(organization)
     )
     assert run.outputs["serviceNetworkArn"] == network["serviceNetworkArn"]
     assert account.default_network_stack("orders-eu-dev", "orders", organization) == f"{organization}/lattice-network/eu-dev"
+    # AND under another organization the same name is not what the program asks for
+    with pytest.raises(KeyError, match=f"stack 'elsewhere/lattice-network/dev' does not exist"):
+        offline.run_account_stack("orders-dev", network, f"{organization}/lattice-network/dev", organization="elsewhere")
 
 
 def test_a_plan_in_an_organization_resolves_the_default_there(checkout):
