@@ -55,14 +55,13 @@ def _kind_of(value: Any) -> str:
 
 def _message(error: dict[str, Any]) -> str:
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    # The Pulumi CLI (yaml.v3) reads an unquoted 012345678901 as a number: the program sees 12345678901.
     if kind == "string_type" and isinstance(value, int) and not isinstance(value, bool):
-        # The Pulumi CLI reads an unquoted 012345678901 as a number: the program sees 12345678901.
         return (f"is the number {value}, where text is expected: quote it in the stack file (\"{value}\"); unquoted, "
                 "YAML reads digits as a number and drops any leading zeros")
     if kind in _SHAPES:
         return f"is {_kind_of(value)}, where {_SHAPES[kind]} is expected"
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == r"^\d{12}$" and str(value).isdigit():
-        # The Pulumi CLI reads an unquoted 012345678901 as a number, so the program sees 12345678901.
         return (f"{value!r} is not a 12-digit account ID; if the stack file has it unquoted with leading zeros, "
                 "YAML read it as a number and dropped them: quote it")
     if kind == "less_than_equal":
@@ -130,9 +129,9 @@ def _ours(space: str, namespace: str, project: str) -> bool:
     return space in (namespace, project) or difflib.SequenceMatcher(None, space, namespace).ratio() >= 0.75
 
 
-def _suggestion(key: str, known: list[str]) -> str:
+def _suggestion(key: str, known: list[str], namespace: str) -> str:
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    return f"; did you mean lattice:{close[0]}?" if close else ""
+    return f"; did you mean {namespace}:{close[0]}?" if close else ""
 
 
 def read_raw(model: type[Spec], namespace: str = "lattice") -> tuple[dict[str, Any], list[str]]:
@@ -153,7 +152,7 @@ def read_raw(model: type[Spec], namespace: str = "lattice") -> tuple[dict[str, A
         if space != namespace or key not in known:
             problems.append(
                 f"{full_key}: is not a setting this stack reads (it reads {', '.join(f'{namespace}:{k}' for k in sorted(known))})"
-                + _suggestion(key, sorted(known))
+                + _suggestion(key, sorted(known), namespace)
             )
             continue
         if runtime_config.is_config_secret(full_key):

@@ -24,7 +24,6 @@ STACK_FILE_KEYS = ("config", "environment", "secretsprovider", "encryptedkey", "
 """The top-level keys of a Pulumi stack file (the CLI's `ProjectStack`); anything else is a typo."""
 
 
-
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # libyaml's parser if built
     """Reads plain scalars as the Pulumi CLI's yaml.v3 does where YAML 1.1 and 1.2 differ: only `true`/`false`
     are booleans (`yes`, `no`, `on`, `off` stay text) and dates stay text, so the offline run sees the values
@@ -36,6 +35,7 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
 
 
