@@ -415,3 +415,29 @@ def test_a_duplicate_dotted_key_is_named_as_pulumi_config_set_path_would():
     with pytest.raises(ConfigError) as raised:
         parse_stack_file(text, "Pulumi.dev.yaml")
     assert raised.value.problems[0].startswith('lattice:network.tags["app.kubernetes.io/name"]: is written twice, on lines 4 and 5')
+
+
+# ------------------------------------------------------------------------------------------------------------
+# A value of the wrong shape, at every mapping of every file
+# ------------------------------------------------------------------------------------------------------------
+
+def get_at(config: dict[str, Any], where: tuple[Any, ...]) -> Any:
+    for part in where:
+        config = config[part]
+    return config
+
+
+MAPPING_SITES = [
+    (path, where) for path, where in SECRET_SITES
+    if where[0].startswith("lattice:") and isinstance(get_at(offline.load_stack_file(path), where), dict)
+]
+
+
+@pytest.mark.parametrize(("path", "where"), MAPPING_SITES, ids=[f"{source_of(p)}:{dotted(w)}" for p, w in MAPPING_SITES])
+def test_a_list_where_a_mapping_belongs_is_one_line_at_that_key(network_outputs, path, where):
+    # GIVEN a mapping of a real stack file written as a list
+    config = offline.load_stack_file(path)
+    set_at(config, where, ["frontend"])
+    # WHEN the stack runs; THEN one line at that key says a mapping belongs there
+    error = expect_refusal(path, config, network_outputs)
+    assert error.problems == [f"{dotted(where)}: is a list, where a mapping (key: value) is expected"]
