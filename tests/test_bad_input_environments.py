@@ -8,6 +8,7 @@ organization the run has; and every problem of every file comes back in one erro
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import tempfile
 from pathlib import Path
@@ -218,6 +219,27 @@ def test_every_files_problems_are_reported_in_one_run(checkout):
     assert any(p.startswith("Pulumi.dev.yaml: lattice:network.name: 'Dev Services'") for p in problems)
     assert any(p.startswith("stacks/Pulumi.orders-dev.yaml: lattice:service: is not a setting") for p in problems)
     assert any(p.startswith("stacks/Pulumi.platform-dev.yaml: lattice:account: is written twice") for p in problems)
+
+
+DEV_FILES = ["Pulumi.dev.yaml", "stacks/Pulumi.mobile-dev.yaml", "stacks/Pulumi.orders-dev.yaml", "stacks/Pulumi.platform-dev.yaml"]
+SUBSETS = [subset for size in range(1, len(DEV_FILES) + 1) for subset in itertools.combinations(DEV_FILES, size)]
+
+
+@pytest.mark.parametrize("broken", SUBSETS, ids=["+".join(name.split(".")[1] for name in subset) for subset in SUBSETS])
+def test_any_set_of_broken_files_is_reported_file_by_file(checkout, broken):
+    # GIVEN any non-empty set of dev's stack files, each with a key the stack does not read
+    for name in broken:
+        edit(checkout / name, lambda c: c.update({"lattice:typo": 1}))
+    # WHEN dev is planned; THEN exactly those files are blamed, each for its key, once
+    with pytest.raises(ConfigError) as raised:
+        offline.run_environment("dev", checkout)
+    if len(broken) == 1:
+        assert raised.value.source == broken[0]
+        blamed = [f"{broken[0]}: {problem}" for problem in raised.value.problems]
+    else:
+        blamed = raised.value.problems
+    assert sorted(line.split(": ")[0] for line in blamed) == sorted(broken)
+    assert all(line.split(": ", 1)[1].startswith("lattice:typo: is not a setting this stack reads") for line in blamed)
 
 
 def test_the_plan_prints_every_files_problems_and_exits_2_without_a_traceback(checkout):
