@@ -132,7 +132,8 @@ def account_stack_files(env: str, root: Path = REPO_ROOT, organization: str | No
     return [entry.path for entry in account_stacks(env, root, organization)]
 
 
-def not_this_repositorys_network(entry: AccountStack, env: str, organization: str, envs: list[str]) -> ConfigError:
+def not_this_repositorys_network(entry: AccountStack, root: Path, organization: str, envs: list[str]) -> ConfigError:
+    """Only offline can tell: the program cannot see which network stacks this repository defines."""
     from ..programs.account import NETWORK_PROJECT
 
     known = ", ".join(f"{organization}/{NETWORK_PROJECT}/{name}" for name in envs)
@@ -140,5 +141,5 @@ def not_this_repositorys_network(entry: AccountStack, env: str, organization: st
         [f"lattice:networkStack: {entry.reference!r} is not a network stack of this repository as this plan runs it "
          f"(organization {organization!r}; set PULUMI_ORGANIZATION for a Pulumi Cloud organization): "
          f"expected one of {known}"],
-        str(entry.path.relative_to(entry.path.parents[1])),
+        str(entry.path.relative_to(root)),
     )

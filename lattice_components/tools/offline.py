@@ -353,7 +353,7 @@ def run_environment(env: str, root: Path = REPO_ROOT, organization: str | None =
             if entry.error is not None:
                 raise entry.error
             if entry.reference is not None and entry.reference_env is None:
-                raise not_this_repositorys_network(entry, env, organization, envs)
+                raise not_this_repositorys_network(entry, root, organization, envs)
             assert entry.config is not None
             if network is None:
                 check_account_config(entry.stack, entry.config, organization)
