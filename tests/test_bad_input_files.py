@@ -441,3 +441,14 @@ def test_a_list_where_a_mapping_belongs_is_one_line_at_that_key(network_outputs,
     # WHEN the stack runs; THEN one line at that key says a mapping belongs there
     error = expect_refusal(path, config, network_outputs)
     assert error.problems == [f"{dotted(where)}: is a list, where a mapping (key: value) is expected"]
+
+
+@pytest.mark.parametrize("name", ["2024", "true", "null", "1e3"])
+def test_a_quoted_top_level_value_stays_the_text_it_was(network_outputs, name):
+    # GIVEN a role name that reads as JSON (a number, a boolean, null), quoted in the stack file
+    path = ROOT / "stacks" / "Pulumi.orders-dev.yaml"
+    config = parse_stack_file(path.read_text().replace("lattice:account: orders", f'lattice:account: orders\n  lattice:deployRoleName: "{name}"'), source_of(path))
+    # WHEN the stack runs; THEN the provider assumes the role of that name, as the text says
+    run = run_stack(path, config, network_outputs)
+    provider = next(r for r in run.resources if r.type == "pulumi:providers:aws")
+    assert f"role/{name}" in json.dumps(provider.inputs)

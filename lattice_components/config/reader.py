@@ -161,11 +161,16 @@ def read_raw(model: type[Spec], namespace: str = "lattice") -> tuple[dict[str, A
                 "unencrypted in resources and outputs: set it without --secret"
             )
             continue
-        # Structured values arrive as JSON text; plain strings (`lattice:account: orders`) are not JSON.
-        try:
-            raw[key] = json.loads(value) if isinstance(value, str) else value
-        except ValueError:
-            raw[key] = value
+        # Mappings and lists arrive as JSON text; a top-level scalar arrives as its text, which stays text even
+        # when it reads as JSON (`lattice:deployRoleName: "2024"` is a name, not a number): the schema parses
+        # numbers and booleans from text where it expects them.
+        if isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
+            try:
+                raw[key] = json.loads(value)
+                continue
+            except ValueError:
+                pass
+        raw[key] = value
     return raw, problems
 
 
