@@ -13,7 +13,7 @@ Imports `lattice_components.apimodel` for limits; nothing above it.
 from .args import ServiceNetworkSpec, ShareAccepterSpec, validate_args
 from .base import Spec
 from .errors import ConfigError
-from .reader import describe, parse, read_stack_config
+from .reader import describe, parse, read_raw, read_region, read_stack_config, region_problems
 from .services import (
     ActionSpec,
     AllowedCallersSpec,
@@ -64,6 +64,9 @@ __all__ = [
     "WeightedTargetSpec",
     "describe",
     "parse",
+    "read_raw",
+    "read_region",
     "read_stack_config",
+    "region_problems",
     "validate_args",
 ]

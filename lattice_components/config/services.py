@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from ..apimodel import model
@@ -255,25 +255,25 @@ class ListenerSpec(Spec):
 # --------------------------------------------------------------------------------------------------------------
 
 
+def _principal(value: str) -> str:
+    if value == "*":
+        raise ValueError("'*' would let anyone invoke the service; list principals or organizationIds")
+    if not re.fullmatch(r"\d{12}|arn:aws[a-z-]*:(iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/:-]+", value):
+        raise ValueError(f"{value!r} is neither an IAM principal ARN nor a 12-digit account ID")
+    return value
+
+
+# Checked per item, so every bad principal is reported, each under its index (`principals[2]`).
+Principal = Annotated[str, AfterValidator(_principal)]
+
+
 class AllowedCallersSpec(Spec):
     """Who may invoke a service: the service's auth policy is generated from this list."""
 
-    principals: list[Deferred[str]] = Field(default_factory=list)
+    principals: list[Deferred[Principal]] = Field(default_factory=list)
     """IAM role or user ARNs (`arn:aws:iam::123456789012:role/FrontendAppRole`) or 12-digit account IDs."""
     organization_ids: list[Deferred[OrganizationId]] = Field(default_factory=list)
     """Every principal of these AWS Organizations (`aws:PrincipalOrgID`)."""
-
-    @field_validator("principals")
-    @classmethod
-    def _principals_are_arns_or_accounts(cls, values: list[str]) -> list[str]:
-        for value in values:
-            if is_output(value):
-                continue  # checked when it resolves (config.args)
-            if value == "*":
-                raise ValueError("'*' would let anyone invoke the service; list principals or organizationIds")
-            if not re.fullmatch(r"\d{12}|arn:aws[a-z-]*:(iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/:-]+", value):
-                raise ValueError(f"{value!r} is neither an IAM principal ARN nor a 12-digit account ID")
-        return values
 
 
 class ServiceSpec(Spec):

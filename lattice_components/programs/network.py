@@ -9,7 +9,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from ..config import ConfigError, NetworkStackConfig, read_stack_config
+from ..config import NetworkStackConfig, read_region, read_stack_config, region_problems
 from ..components.service_network import ServiceNetwork
 
 
@@ -64,10 +64,8 @@ def network_provider(stack: str, config: NetworkStackConfig, region: str) -> aws
 
 def main() -> None:
     source = f"Pulumi.{pulumi.get_stack()}.yaml"
-    config: NetworkStackConfig = read_stack_config(NetworkStackConfig, source)
-    region = pulumi.Config("aws").get("region")
-    if not region:
-        raise ConfigError(["aws:region: is required: Lattice is regional and account stacks deploy into this region"], source)
+    config: NetworkStackConfig = read_stack_config(NetworkStackConfig, source, also=region_problems())
+    region = read_region(source)
     principals = share_principals(config)
     network = ServiceNetwork(
         config.network.name,
