@@ -1,6 +1,7 @@
 """Pulumi components for Amazon VPC Lattice.
 
     from lattice_components import ServiceNetwork, LatticeService, ConsumerVpcAttachment, ShareAccepter
+    from lattice_components import LatticeServiceArgs, TargetGroupType, ListenerProtocol  # args types, modes
 
 The components and their args types are loaded on first use (PEP 562), so `import lattice_components` stays cheap
 for what imports only a part of the package: the policy pack (`lattice_components.policies`) and the `lattice`
@@ -24,6 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .components import (
+        AuthType,
+        HealthCheckProtocol,
+        HealthCheckProtocolVersion,
+        ListenerProtocol,
+        TargetGroupProtocol,
+        TargetGroupProtocolVersion,
+        TargetGroupType,
         ConsumerVpcAttachment,
         ConsumerVpcAttachmentArgs,
         LatticeService,
@@ -36,6 +44,13 @@ if TYPE_CHECKING:
     from .config import ConfigError
 
 _EXPORTS = {
+    "AuthType": ".components",
+    "HealthCheckProtocol": ".components",
+    "HealthCheckProtocolVersion": ".components",
+    "ListenerProtocol": ".components",
+    "TargetGroupProtocol": ".components",
+    "TargetGroupProtocolVersion": ".components",
+    "TargetGroupType": ".components",
     "ConsumerVpcAttachment": ".components",
     "ConsumerVpcAttachmentArgs": ".components",
     "LatticeService": ".components",

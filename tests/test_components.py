@@ -182,3 +182,23 @@ def test_a_share_accepter_accepts_the_given_share():
     [accepter] = run.of_type("aws:ram/resourceShareAccepter:ResourceShareAccepter")
     assert accepter.inputs == {"shareArn": share}
     assert accepter.parent == run.of_type("lattice:index:ShareAccepter")[0].urn
+
+
+def test_modes_given_as_enum_members_register_what_their_strings_register():
+    # GIVEN the same service with its modes as the package's enums and as plain strings
+    from lattice_components import AuthType, ListenerProtocol, TargetGroupProtocol, TargetGroupType
+
+    as_strings = service_args(auth_type="AWS_IAM")
+    as_members = service_args(auth_type=AuthType.AWS_IAM)
+    group = as_members["target_groups"]["order-stable"]
+    as_members["target_groups"]["order-stable"] = {**group, "type": TargetGroupType.INSTANCE, "protocol": TargetGroupProtocol.HTTP}
+    as_members["listeners"] = [{**as_members["listeners"][0], "protocol": ListenerProtocol.HTTP}]
+    # WHEN each is constructed THEN the registrations are identical
+    registered = [
+        sorted(
+            ((r.type, r.name, json.dumps(r.inputs, sort_keys=True))
+             for r in run_component(lambda args=args: LatticeService("orders", args)).resources),
+        )
+        for args in (as_strings, as_members)
+    ]
+    assert registered[0] == registered[1]

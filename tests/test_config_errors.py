@@ -106,11 +106,11 @@ CASES = [
     (
         "a principal that opens the service to everyone",
         lambda c: order_service(c)["allowedCallers"]["principals"].append("*"),
-        "lattice:services.order-service.allowedCallers.principals: '*' would let anyone invoke the service",
+        "lattice:services.order-service.allowedCallers.principals[2]: '*' would let anyone invoke the service",
     ),
     (
         "an account this stack does not know in the network registry",
-        lambda c: c.update({"lattice:account": "billing"}),
+        lambda c: c.update({"lattice:account": "billing", "lattice:networkStack": "organization/lattice-network/dev"}),
         "lattice:account: 'billing' is not in the network stack's accounts",
     ),
 ]

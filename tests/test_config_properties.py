@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from lattice_components import apimodel
 from lattice_components.apimodel import model as api_model
+from lattice_components.config.stack_file import join_key
 from lattice_components.tools import offline
 from lattice_components.config import ConfigError
 from mutation_counts import COUNTS
@@ -127,7 +128,7 @@ def test_names_the_api_pattern_admits_run_and_others_are_rejected(env, kind, typ
         if name in services and name != "order-service":
             return  # renaming onto another service is a different mistake
         services[name] = services.pop("order-service")
-        key_path = f"lattice:services.{name}"
+        key_path = join_key("lattice:services", name)
     else:
         groups = services["order-service"]["targetGroups"]
         if name in groups or any(name in s["targetGroups"] for s in services.values()):
@@ -139,7 +140,7 @@ def test_names_the_api_pattern_admits_run_and_others_are_rejected(env, kind, typ
             for target in action.get("forward", []):
                 if target["targetGroup"] == "order-service-canary":
                     target["targetGroup"] = name
-        key_path = f"lattice:services.order-service.targetGroups.{name}"
+        key_path = join_key("lattice:services.order-service.targetGroups", name)
     valid = limits.min <= len(name) <= limits.max and limits.pattern_matches(name)
     if valid:
         assert_accepted_by_the_api(run_orders(env, networks, config))

@@ -416,7 +416,81 @@ def test_a_bad_value_fails_with_the_components_own_message_naming_the_key():
         })
     message = str(raised.value)
     assert "lattice:index:LatticeService 'orders'" in message
-    # Numbers travel as floats, and the SDK's ComponentProvider (3.272) hands them on unconverted; validation
-    # takes 8080.0 for 8080, and only an error message shows the `.0`.
-    assert re.search(r"args\.listeners\[0\]\.port: 70000(\.0)? is above the maximum 65535", message)
-    assert [r.type for r in raised.value.registrations if r.type.startswith("aws:")] == []  # type: ignore[attr-defined]
+    # Numbers travel as floats; the package's provider turns whole ones back into the integers the program wrote.
+    assert "args.listeners[0].port: 70000 is above the maximum 65535" in message
+    assert raised.value.registrations == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("where", "number"), [("port", 8080.5), ("weight", 12.25)])
+def test_a_fractional_number_where_the_schema_says_integer_is_refused_not_truncated(where, number):
+    # GIVEN a program that writes a fraction where an integer belongs (the SDK would truncate it with int())
+    listener = {"name": "http-listener", "protocol": "HTTP", "port": 80,
+                "defaultAction": {"forward": [{"targetGroup": "order-fn", "weight": 100}]}}
+    if where == "port":
+        listener["port"] = number
+    else:
+        listener["defaultAction"]["forward"][0]["weight"] = number
+    # WHEN the provider constructs the service THEN validation refuses it, naming the key, and registers nothing
+    with pytest.raises(ComponentInitError) as raised:
+        construct_through_provider("lattice:index:LatticeService", "orders", {
+            "name": "order-service", "serviceNetworkArn": NETWORK_ARN, "authType": "NONE",
+            "targetGroups": {"order-fn": {"type": "LAMBDA"}}, "listeners": [listener],
+        })
+    path = "args.listeners[0].port" if where == "port" else "args.listeners[0].defaultAction.forward[0].weight"
+    assert f"{path}: {number}" in str(raised.value)
+    assert raised.value.registrations == []  # type: ignore[attr-defined]
+
+
+def test_resource_references_from_another_language_arrive_as_outputs_and_keep_their_dependencies():
+    # GIVEN a program in another language that passes a role's ARN, a certificate's ARN, an instance's ID, a VPC's
+    # ID and a security group's ID (output values, each with the URN of its resource)
+    role, cert = "urn:pulumi:test::test::aws:iam/role:Role::caller", "urn:pulumi:test::test::aws:acm/certificate:Certificate::c"
+    instance, vpc = "urn:pulumi:test::test::aws:ec2/instance:Instance::app", "urn:pulumi:test::test::aws:ec2/vpc:Vpc::backend"
+    group = "urn:pulumi:test::test::aws:ec2/securityGroup:SecurityGroup::clients"
+    role_arn = "arn:aws:iam::111111111111:role/FrontendAppRole"
+    cert_arn = "arn:aws:acm:us-east-1:333333333333:certificate/0a1b2c3d"
+    camel_inputs = {
+        "name": "order-service", "serviceNetworkArn": NETWORK_ARN, "customDomainName": "orders.example.com",
+        "certificateArn": output_value(cert_arn, cert),
+        "targetGroups": {"order-stable": {"type": "INSTANCE", "port": 8080, "protocol": "HTTP",
+                                          "vpcId": output_value("vpc-backend1", vpc),
+                                          "targets": [{"id": output_value("i-0123456789abcdef0", instance)}]}},
+        "listeners": [{"name": "https-listener", "protocol": "HTTPS",
+                       "defaultAction": {"forward": [{"targetGroup": "order-stable"}]}}],
+        "allowedCallers": {"principals": [output_value(role_arn, role)]},
+    }
+    python_args = {
+        "name": "order-service", "service_network_arn": NETWORK_ARN, "custom_domain_name": "orders.example.com",
+        "certificate_arn": cert_arn,
+        "target_groups": {"order-stable": {"type": "INSTANCE", "port": 8080, "protocol": "HTTP", "vpc_id": "vpc-backend1",
+                                           "targets": [{"id": "i-0123456789abcdef0"}]}},
+        "listeners": [{"name": "https-listener", "protocol": "HTTPS",
+                       "default_action": {"forward": [{"target_group": "order-stable"}]}}],
+        "allowed_callers": {"principals": [role_arn]},
+    }
+    # WHEN the provider constructs the service
+    run, _ = construct_through_provider("lattice:index:LatticeService", "orders", camel_inputs, {
+        "certificateArn": [cert], "targetGroups": [vpc, instance], "allowedCallers": [role],
+    })
+    python_run, _ = construct_from_python(LatticeService, "orders", python_args)
+    # THEN each child that uses one carries its value and depends on its resource
+    [service] = run.of_type("aws:vpclattice/service:Service")
+    assert service.inputs["certificateArn"] == cert_arn and cert in service.property_dependencies["certificateArn"]
+    [policy] = run.of_type("aws:vpclattice/authPolicy:AuthPolicy")
+    assert role_arn in policy.inputs["policy"] and role in policy.property_dependencies["policy"]
+    [attachment] = run.of_type("aws:vpclattice/targetGroupAttachment:TargetGroupAttachment")
+    assert attachment.inputs["target"]["id"] == "i-0123456789abcdef0" and instance in attachment.property_dependencies["target"]
+    # AND the same resources as from Python, but for the attachment's name: an unknown ID names it by position
+    python_types = sorted(r.type for r in python_run.resources)
+    assert sorted(r.type for r in run.resources) == python_types
+    assert attachment.name == "orders-order-stable-target-0"
+
+    # AND a consumer VPC association from security group and VPC outputs
+    consumer, _ = construct_through_provider("lattice:index:ConsumerVpcAttachment", "frontend", {
+        "vpcId": output_value("vpc-frontend", vpc), "serviceNetworkArn": NETWORK_ARN,
+        "securityGroupIds": [output_value("sg-0123456789abcdef0", group)],
+    }, {"vpcId": [vpc], "securityGroupIds": [group]})
+    [association] = consumer.of_type("aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation")
+    assert association.inputs["securityGroupIds"] == ["sg-0123456789abcdef0"]
+    assert vpc in association.property_dependencies["vpcIdentifier"]
+    assert group in association.property_dependencies["securityGroupIds"]

@@ -114,8 +114,8 @@ def test_the_components_load_and_construct_without_the_cli_dependencies():
 import sys
 class Block:
     def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] in ("typer", "rich", "click"):
-            raise ImportError(f"{name} is a CLI dependency")
+        if name.split(".")[0] in ("typer", "rich", "click", "pulumi_policy"):
+            raise ImportError(f"{name} is a dependency of the [cli] or [policy] extra")
 sys.meta_path.insert(0, Block())
 
 import pulumi
@@ -145,7 +145,7 @@ def construct():
     ShareAccepter("share", {"share_arn": "arn:aws:ram:us-east-1:123456789012:resource-share/abc"})
 
 construct()
-loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("typer", "rich", "click"))
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("typer", "rich", "click", "pulumi_policy"))
 assert not loaded, loaded
 print("constructed")
 '''

@@ -17,13 +17,15 @@ from typing import Any
 import grpc
 import pytest
 
-from lattice_components.config.access_log_specs import AccessLogDestinationSpec
-from lattice_components.config.association_specs import DnsOptionsSpec
 import yaml
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
+import lattice_components
 from lattice_components import config
+from lattice_components.config.access_log_specs import AccessLogDestinationSpec
+from lattice_components.config.association_specs import DnsOptionsSpec
+from lattice_components.apimodel import model as api_model
 from lattice_components.tools import hosting
 from lattice_components.tools.offline import REPO_ROOT
 
@@ -85,17 +87,18 @@ COMPONENTS = {
     "lattice:index:ServiceNetwork": {
         "inputs": {
             "name": "str",
-            "authType": "str",
-            "memberAccountIds": "list[str]",
-            "organizationId": "str",
-            "sharePrincipals": "list[str]",
+            "authType": "AuthType",
+            "memberAccountIds": "Input[list[Input[str]]]",
+            "organizationId": "Input[str]",
+            "sharePrincipals": "list[Input[str]]",
             "allowExternalPrincipals": "bool",
             "accessLogs": "bool",
             "accessLogRetentionDays": "int",
             "accessLogDestinations": "list[AccessLogDestination]",
             "authPolicy": "dict[pulumi.json#/Any]",
+            "authPolicyFile": "str",
             "extraStatements": "list[dict[pulumi.json#/Any]]",
-            "tags": "dict[str]",
+            "tags": "Input[dict[Input[str]]]",
         },
         "required": ["name"],
         "outputs": {
@@ -108,10 +111,10 @@ COMPONENTS = {
             "serviceNetworkArn": "Input[str]",
             "targetGroups": "dict[TargetGroup]",
             "listeners": "list[Listener]",
-            "authType": "str",
+            "authType": "AuthType",
             "allowedCallers": "AllowedCallers",
             "customDomainName": "str",
-            "certificateArn": "str",
+            "certificateArn": "Input[str]",
             "accessLogs": "bool",
             "accessLogRetentionDays": "int",
             "accessLogDestinations": "list[AccessLogDestination]",
@@ -119,22 +122,22 @@ COMPONENTS = {
             "authPolicyFile": "str",
             "extraStatements": "list[dict[pulumi.json#/Any]]",
             "associationTags": "dict[str]",
-            "tags": "dict[str]",
+            "tags": "Input[dict[Input[str]]]",
         },
         "required": ["listeners", "name", "serviceNetworkArn", "targetGroups"],
         "outputs": {"serviceId": "str", "serviceArn": "str", "dnsName": "str", "targetGroupIds": "dict[str]"},
     },
     "lattice:index:ConsumerVpcAttachment": {
         "inputs": {
-            "vpcId": "str",
+            "vpcId": "Input[str]",
             "serviceNetworkArn": "Input[str]",
-            "securityGroupIds": "list[str]",
+            "securityGroupIds": "list[Input[str]]",
             "createSecurityGroup": "ConsumerSecurityGroup",
             "privateDnsEnabled": "bool",
             "dnsOptions": "DnsOptions",
             "associationTags": "dict[str]",
-            "region": "str",
-            "tags": "dict[str]",
+            "region": "Input[str]",
+            "tags": "Input[dict[Input[str]]]",
         },
         "required": ["serviceNetworkArn", "vpcId"],
         "outputs": {"associationId": "str", "securityGroupIds": "list[str]"},
@@ -145,26 +148,32 @@ COMPONENTS = {
         "outputs": {"shareId": "str"},
     },
 }
+"""`Input[...]`: another resource's output is accepted (no `plain` in the schema). Plain: what the component decides
+on before registering anything (names, modes, ports, weights, priorities, switches), and lists whose items each
+become one child (their items are inputs)."""
 
 TYPES = {
     "TargetGroup": {
         "properties": {
-            "type": "str", "port": "int", "protocol": "str", "protocolVersion": "str", "vpcId": "Input[str]",
+            "type": "TargetGroupType", "port": "int", "protocol": "TargetGroupProtocol",
+            "protocolVersion": "TargetGroupProtocolVersion", "vpcId": "Input[str]",
             "healthCheck": "HealthCheck", "targets": "list[Target]",
         },
         "required": [],
     },
     "HealthCheck": {
         "properties": {
-            "enabled": "bool", "protocol": "str", "protocolVersion": "str", "path": "str", "port": "int",
-            "intervalSeconds": "int", "timeoutSeconds": "int", "healthyThreshold": "int", "unhealthyThreshold": "int",
-            "matcher": "str",
+            "enabled": "bool", "protocol": "HealthCheckProtocol", "protocolVersion": "HealthCheckProtocolVersion",
+            "path": "str", "port": "int", "intervalSeconds": "int", "timeoutSeconds": "int",
+            "healthyThreshold": "int", "unhealthyThreshold": "int", "matcher": "str",
         },
         "required": [],
     },
-    "Target": {"properties": {"id": "str", "port": "int"}, "required": ["id"]},
+    "Target": {"properties": {"id": "Input[str]", "port": "int"}, "required": ["id"]},
     "Listener": {
-        "properties": {"name": "str", "protocol": "str", "port": "int", "defaultAction": "Action", "rules": "list[Rule]"},
+        "properties": {
+            "name": "str", "protocol": "ListenerProtocol", "port": "int", "defaultAction": "Action", "rules": "list[Rule]",
+        },
         "required": ["defaultAction", "name"],
     },
     "Action": {"properties": {"forward": "list[WeightedTargetGroup]", "fixedResponse": "int"}, "required": []},
@@ -186,7 +195,7 @@ TYPES = {
     },
     "AllowedCallers": {
         "properties": {
-            "principals": "list[str]", "organizationIds": "list[str]", "accounts": "list[str]",
+            "principals": "list[Input[str]]", "organizationIds": "list[Input[str]]", "accounts": "list[str]",
             "organizationOnly": "bool", "methods": "list[str]",
         },
         "required": [],
@@ -199,8 +208,21 @@ TYPES = {
         "properties": {"privateDnsPreference": "str", "privateDnsSpecifiedDomains": "list[str]"},
         "required": [],
     },
-    "ConsumerSecurityGroup": {"properties": {"clientCidrs": "list[str]", "ports": "list[int]"}, "required": ["clientCidrs"]},
+    "ConsumerSecurityGroup": {
+        "properties": {"clientCidrs": "list[Input[str]]", "ports": "list[int]"}, "required": ["clientCidrs"],
+    },
 }
+
+ENUMS = {
+    "AuthType": ("CreateService", "authType"),
+    "TargetGroupType": ("CreateTargetGroup", "type"),
+    "TargetGroupProtocol": ("TargetGroupConfig", "protocol"),
+    "TargetGroupProtocolVersion": ("TargetGroupConfig", "protocolVersion"),
+    "HealthCheckProtocol": ("HealthCheckConfig", "protocol"),
+    "HealthCheckProtocolVersion": ("HealthCheckConfig", "protocolVersion"),
+    "ListenerProtocol": ("CreateListener", "protocol"),
+}
+"""Every named mode, and the API-model member whose values it has."""
 
 
 def test_the_package_has_exactly_the_four_components(schema):
@@ -218,13 +240,45 @@ def test_every_component_has_every_input_and_output_with_its_type(schema, token)
 
 
 def test_every_nested_argument_type_has_its_fields_with_their_types(schema):
-    types = {token.removeprefix("lattice:index:"): complex_type for token, complex_type in schema["types"].items()}
+    types = {
+        token.removeprefix("lattice:index:"): complex_type
+        for token, complex_type in schema["types"].items() if "enum" not in complex_type
+    }
     assert sorted(types) == sorted(TYPES)
     for name, complex_type in types.items():
         assert complex_type["type"] == "object"
         actual = {prop_name: kind(prop) for prop_name, prop in complex_type["properties"].items()}
         assert actual == TYPES[name]["properties"], name
         assert complex_type.get("required", []) == TYPES[name]["required"], name
+
+
+@pytest.mark.parametrize("name", sorted(ENUMS))
+def test_every_named_mode_is_an_enum_of_the_api_models_values(schema, name):
+    # GIVEN the mode's type in the schema, WHEN an SDK is generated, THEN it offers exactly the values AWS accepts
+    enum_type = schema["types"][f"lattice:index:{name}"]
+    assert enum_type["type"] == "string"
+    assert sorted(value["value"] for value in enum_type["enum"]) == sorted(api_model.limits(*ENUMS[name]).enum)
+    assert all(value["name"] == value["value"] for value in enum_type["enum"])
+    # and the Python enum a program may pass is the same (a member is its value: `TargetGroupType.IP == "IP"`)
+    assert sorted(getattr(lattice_components, name)) == sorted(api_model.limits(*ENUMS[name]).enum)
+
+
+def test_every_mode_input_refers_to_its_enum(schema):
+    refs = {
+        f"{token}.{prop_name}": prop.get("$ref", "").rsplit(":", 1)[-1]
+        for token, holder in [*schema["resources"].items(), *schema["types"].items()]
+        for prop_name, prop in {**holder.get("inputProperties", {}), **holder.get("properties", {})}.items()
+        if prop_name in ("type", "protocol", "protocolVersion", "authType")
+    }
+    assert refs and all(ref in ENUMS for ref in refs.values()), refs
+
+
+def test_the_schema_carries_the_package_metadata_of_the_distribution(schema):
+    metadata = importlib.metadata.metadata("lattice-components")
+    assert schema["description"] == metadata["Summary"]
+    assert schema["license"] == "Apache-2.0"
+    assert {"pulumi", "aws", "vpc-lattice", "kind/component", "category/network"} <= set(schema["keywords"])
+    assert schema["repository"].startswith("https://github.com/") and schema["publisher"] and schema["displayName"]
 
 
 def described(schema: dict[str, Any]):
@@ -243,7 +297,9 @@ def described(schema: dict[str, Any]):
         yield from properties(f"{token} output", resource["properties"])
     for token, complex_type in schema["types"].items():
         yield token, complex_type.get("description")
-        yield from properties(token, complex_type["properties"])
+        yield from properties(token, complex_type.get("properties", {}))
+        for value in complex_type.get("enum", []):
+            yield f"{token}.{value['name']}", value.get("description")
 
 
 def test_every_component_type_input_and_output_has_a_one_paragraph_description(schema):
@@ -261,6 +317,8 @@ def test_every_component_type_input_and_output_has_a_one_paragraph_description(s
 # --------------------------------------------------------------------------------------------------------------
 
 MODELS = {
+    "lattice:index:ServiceNetwork": config.ServiceNetworkSpec,
+    "lattice:index:ShareAccepter": config.ShareAccepterSpec,
     "lattice:index:LatticeService": config.LatticeServiceSpec,
     "lattice:index:ConsumerVpcAttachment": config.ConsumerVpcSpec,
     "lattice:index:TargetGroup": config.TargetGroupSpec,
@@ -277,8 +335,9 @@ MODELS = {
     "lattice:index:AccessLogDestination": AccessLogDestinationSpec,
     "lattice:index:DnsOptions": DnsOptionsSpec,
 }
-"""The pydantic model that validates each argument object (ServiceNetwork and ShareAccepter validate their few
-keys one by one)."""
+"""The pydantic model that validates each argument object."""
+STACK_CONFIG_ONLY = {"lattice:index:ServiceNetwork": {"organizationArn", "protect"}}
+"""Fields the stack config's network has and the component does not take (it refuses them as unknown)."""
 
 
 @pytest.mark.parametrize("token", sorted(MODELS))
@@ -291,7 +350,7 @@ def test_argument_objects_have_the_keys_of_the_model_that_validates_them(schema,
         props, required = schema["resources"][token]["inputProperties"], schema["resources"][token]["requiredInputs"]
     else:
         props, required = schema["types"][token]["properties"], schema["types"][token].get("required", [])
-    assert set(props) == {field.alias for field in model.model_fields.values()}
+    assert set(props) == {field.alias for field in model.model_fields.values()} - STACK_CONFIG_ONLY.get(token, set())
     model_required = {field.alias for field in model.model_fields.values() if field.is_required()}
     assert model_required <= set(required), f"{token}: the model requires {sorted(model_required - set(required))}"
 

@@ -12,7 +12,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-import botocore.session
+import botocore.loaders
 from botocore.model import ServiceModel, Shape
 
 SERVICE_NAME = "vpc-lattice"
@@ -21,7 +21,9 @@ SERVICE_NAME = "vpc-lattice"
 @functools.cache
 def service_model() -> ServiceModel:
     """botocore's VPC Lattice service model (loaded once; about 20 ms)."""
-    return botocore.session.get_session().get_service_model(SERVICE_NAME)
+    # The loader, not a session: a session reads the AWS profile, and a profile that does not exist
+    # (AWS_PROFILE=typo) must not stop an offline check that needs no credentials.
+    return ServiceModel(botocore.loaders.create_loader().load_service_model(SERVICE_NAME, "service-2"), SERVICE_NAME)
 
 
 @dataclass(frozen=True)

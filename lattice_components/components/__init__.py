@@ -6,8 +6,24 @@ from .consumer_vpc import ConsumerVpcAttachment, ConsumerVpcAttachmentArgs
 from .lattice_service import LatticeService, LatticeServiceArgs
 from .service_network import ServiceNetwork, ServiceNetworkArgs
 from .share_accepter import ShareAccepter, ShareAccepterArgs
+from .enums import (
+    AuthType,
+    HealthCheckProtocol,
+    HealthCheckProtocolVersion,
+    ListenerProtocol,
+    TargetGroupProtocol,
+    TargetGroupProtocolVersion,
+    TargetGroupType,
+)
 
 __all__ = [
+    "AuthType",
+    "HealthCheckProtocol",
+    "HealthCheckProtocolVersion",
+    "ListenerProtocol",
+    "TargetGroupProtocol",
+    "TargetGroupProtocolVersion",
+    "TargetGroupType",
     "ConsumerVpcAttachment",
     "ConsumerVpcAttachmentArgs",
     "LatticeService",

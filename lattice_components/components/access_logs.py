@@ -18,7 +18,7 @@ def subscribe(
     log_group_name: str,
     resource_arn: pulumi.Input[str],
     retention_days: int,
-    tags: dict[str, str],
+    tags: pulumi.Input[dict[str, pulumi.Input[str]]],
     opts: pulumi.ResourceOptions,
 ) -> aws.vpclattice.AccessLogSubscription:
     """Create `log_group_name` and send `resource_arn`'s access logs to it; children are named `<name>-access-...`."""
@@ -39,7 +39,7 @@ def subscribe_all(
     spec: AccessLogFields,
     log_group_name: str,
     resource_arn: pulumi.Input[str],
-    tags: dict[str, str],
+    tags: pulumi.Input[dict[str, pulumi.Input[str]]],
     opts: pulumi.ResourceOptions,
 ) -> list[aws.vpclattice.AccessLogSubscription]:
     """Every subscription `spec` asks for: the created group (`accessLogs`) and each existing destination.

@@ -8,9 +8,17 @@ import pulumi
 import pulumi_aws as aws
 
 from . import access_logs
+from .enums import (
+    AuthType,
+    HealthCheckProtocol,
+    HealthCheckProtocolVersion,
+    ListenerProtocol,
+    TargetGroupProtocol,
+    TargetGroupProtocolVersion,
+    TargetGroupType,
+)
 from ..inputs import auth_policies, service_inputs
 from ..config import LatticeServiceSpec
-from ..config import ConfigError
 from ..config import validate_args
 
 TYPE_TOKEN = "lattice:index:LatticeService"
@@ -18,18 +26,22 @@ TYPE_TOKEN = "lattice:index:LatticeService"
 # The argument types below are also the package schema other languages are generated from
 # (`lattice_components.tools.hosting`): every nested object is a TypedDict named after what it is (other languages add
 # `Args` themselves), every field has a docstring, and a field that drives a decision (names, types, protocols,
-# weights, priorities) is plain, so the component can decide on it before anything is registered. Their keys are
-# the snake_case field names of the models in `config.py`, which validate them.
+# ports, weights, priorities, auth type) is plain, so the component can decide on it before anything is
+# registered. A field that names another resource (a VPC, an instance, a function, a certificate, a principal) or
+# holds tags is a `pulumi.Input`: another resource's output keeps the dependency on it, and is validated when it
+# resolves (`config.args`). Lists whose items become one child each are plain lists of inputs: the number of
+# children is decided before registration, their values need not be. Their keys are the snake_case field names
+# of the models in `config/`, which validate them.
 
 
 class HealthCheck(TypedDict):
-    """How Lattice checks the targets of an INSTANCE or IP target group; every field defaults to the API's default."""
+    """How Lattice checks the targets of an INSTANCE or IP target group; every field defaults to the API's default, and is plain: checked against the API model before anything is registered."""
 
     enabled: NotRequired[bool]
     """Run the health check (default true). `false` sends an explicitly disabled check."""
-    protocol: NotRequired[str]
+    protocol: NotRequired[HealthCheckProtocol]
     """HTTP, HTTPS or TCP; defaults to the target group's protocol."""
-    protocol_version: NotRequired[str]
+    protocol_version: NotRequired[HealthCheckProtocolVersion]
     """HTTP1 (default) or HTTP2."""
     path: NotRequired[str]
     """The path requested, starting with `/` (default `/`)."""
@@ -50,8 +62,8 @@ class HealthCheck(TypedDict):
 class Target(TypedDict):
     """One registered target of a target group."""
 
-    id: str
-    """An EC2 instance ID (INSTANCE), an IP address (IP), a Lambda function ARN (LAMBDA) or an ALB ARN (ALB)."""
+    id: pulumi.Input[str]
+    """An EC2 instance ID (INSTANCE), an IP address (IP), a Lambda function ARN (LAMBDA) or an ALB ARN (ALB); another resource's output (`instance.id`, `function.arn`) is fine."""
     port: NotRequired[int]
     """The port the target listens on; defaults to the target group's port."""
 
@@ -59,24 +71,24 @@ class Target(TypedDict):
 class TargetGroup(TypedDict):
     """A target group: the compute behind a service."""
 
-    type: NotRequired[str]
-    """INSTANCE (default), IP, LAMBDA or ALB."""
+    type: NotRequired[TargetGroupType]
+    """INSTANCE (default), IP, LAMBDA or ALB; plain, because it decides which children and checks the group gets."""
     port: NotRequired[int]
     """The port the targets listen on; required for INSTANCE, IP and ALB groups, none for LAMBDA."""
-    protocol: NotRequired[str]
+    protocol: NotRequired[TargetGroupProtocol]
     """HTTP, HTTPS or TCP; required for INSTANCE, IP and ALB groups, none for LAMBDA."""
-    protocol_version: NotRequired[str]
+    protocol_version: NotRequired[TargetGroupProtocolVersion]
     """HTTP1, HTTP2 or GRPC (the API's default is HTTP1)."""
     vpc_id: NotRequired[pulumi.Input[str]]
-    """The VPC of the targets (`vpc-...`); required for INSTANCE, IP and ALB groups, none for LAMBDA."""
+    """The VPC of the targets (`vpc-...`, or `vpc.id`); required for INSTANCE, IP and ALB groups, none for LAMBDA."""
     health_check: NotRequired[HealthCheck]
     """The health check of an INSTANCE or IP group (default: the API's; `enabled` false turns it off); LAMBDA and ALB groups take none."""
     targets: NotRequired[list[Target]]
-    """The targets to register (default none)."""
+    """The targets to register (default none): one attachment each, so the list itself is plain."""
 
 
 class WeightedTargetGroup(TypedDict):
-    """One target group of a forward action and its share of the traffic."""
+    """One target group of a forward action and its share of the traffic; plain, because weights are checked before registration."""
 
     target_group: str
     """The name of one of this service's target groups (a key of its target groups)."""
@@ -124,7 +136,7 @@ class RuleMatch(TypedDict):
 
 
 class Rule(TypedDict):
-    """A listener rule: requests that match go to its action instead of the listener's default action."""
+    """A listener rule: requests that match go to its action instead of the listener's default action; plain, because priorities are checked unique per listener before registration."""
 
     name: str
     """Rule name: 3-63 lowercase letters, digits and hyphens, not starting with `rule-`."""
@@ -137,11 +149,11 @@ class Rule(TypedDict):
 
 
 class Listener(TypedDict):
-    """A listener: a protocol and port the service accepts, its default action and its rules."""
+    """A listener: a protocol and port the service accepts, its default action and its rules; plain, because its name, protocol and port name and shape its children and are checked before registration."""
 
     name: str
     """Listener name: 3-63 lowercase letters, digits and hyphens, not starting with `listener-`."""
-    protocol: NotRequired[str]
+    protocol: NotRequired[ListenerProtocol]
     """HTTPS (default), HTTP or TLS_PASSTHROUGH."""
     port: NotRequired[int]
     """1-65535; defaults to 80 for HTTP and 443 otherwise."""
@@ -154,66 +166,72 @@ class Listener(TypedDict):
 class AllowedCallers(TypedDict):
     """Who may invoke a service; the service's auth policy is generated from this."""
 
-    principals: NotRequired[list[str]]
-    """IAM role or user ARNs (`arn:aws:iam::123456789012:role/FrontendAppRole`) or 12-digit account IDs."""
-    organization_ids: NotRequired[list[str]]
+    principals: NotRequired[list[pulumi.Input[str]]]
+    """IAM role or user ARNs (`arn:aws:iam::123456789012:role/FrontendAppRole`, or `role.arn`) or 12-digit account IDs; no wildcards."""
+    organization_ids: NotRequired[list[pulumi.Input[str]]]
     """Every principal of these AWS Organizations (`o-...`)."""
     accounts: NotRequired[list[str]]
-    """Every principal of these 12-digit accounts (short form for "these accounts")."""
+    """Every principal of these 12-digit accounts (short form for "these accounts"); plain, checked before registration."""
     organization_only: NotRequired[bool]
-    """Every statement also requires `aws:PrincipalOrgID` in `organization_ids` (default false)."""
+    """Only principals of `organization_ids`: alone, all of them; with principals or accounts, those while in it (default false); plain, it shapes the policy."""
     methods: NotRequired[list[str]]
-    """Every statement also requires one of these request methods, e.g. `[GET, HEAD]` for read-only callers."""
+    """Every statement also requires one of these request methods, e.g. `[GET, HEAD]` for read-only callers; plain, it shapes the policy."""
 
 
 class AccessLogDestination(TypedDict):
     """An existing destination of access logs: exactly one of `log_group_arn`, `s3_bucket_arn`, `firehose_arn`."""
 
     log_group_arn: NotRequired[str]
-    """An existing CloudWatch Logs group ARN."""
+    """An existing CloudWatch Logs group ARN; plain, its type decides the subscription's name."""
     s3_bucket_arn: NotRequired[str]
-    """An S3 bucket ARN (`arn:aws:s3:::<bucket>`)."""
+    """An S3 bucket ARN (`arn:aws:s3:::<bucket>`); plain, its type decides the subscription's name."""
     firehose_arn: NotRequired[str]
-    """A Kinesis Data Firehose delivery stream ARN."""
+    """A Kinesis Data Firehose delivery stream ARN; plain, its type decides the subscription's name."""
     log_type: NotRequired[str]
-    """Service networks only: SERVICE (default) or RESOURCE."""
+    """Service networks only: SERVICE (default) or RESOURCE; plain, it decides the subscription's name."""
 
 
 class LatticeServiceArgs(TypedDict):
     """Arguments of `LatticeService`. Nested objects have the same keys as the stack config, in snake_case."""
 
     name: str
-    """Service name: 3-40 lowercase letters, digits and hyphens, not starting with `svc-`."""
+    """Service name: 3-40 lowercase letters, digits and hyphens, not starting with `svc-`; plain, because child names derive from it."""
     service_network_arn: pulumi.Input[str]
     """ARN of the service network to join (the ARN, not the ID, so it works across accounts)."""
     target_groups: dict[str, TargetGroup]
     """Target groups by name (3-128 lowercase letters, digits and hyphens, not starting with `tg-`)."""
     listeners: list[Listener]
     """The service's listeners (at least one), each with its default action and rules."""
-    auth_type: NotRequired[str]
-    """`AWS_IAM` (default) or `NONE`."""
+    auth_type: NotRequired[AuthType]
+    """`AWS_IAM` (default) or `NONE`; plain, because it decides whether the service gets an auth policy."""
     allowed_callers: NotRequired[AllowedCallers]
     """Who may invoke the service; required with AWS_IAM, since without an auth policy every request is denied."""
     custom_domain_name: NotRequired[str]
-    """Custom domain (3-255 characters); required for TLS_PASSTHROUGH."""
-    certificate_arn: NotRequired[str]
-    """ACM certificate for HTTPS on the custom domain."""
+    """Custom domain (3-255 characters); required for TLS_PASSTHROUGH; plain, because that rule is checked before registration."""
+    certificate_arn: NotRequired[pulumi.Input[str]]
+    """ACM certificate for HTTPS on the custom domain (`certificate.arn`)."""
     access_logs: NotRequired[bool]
     """Create a CloudWatch log group for the service's access logs (default false)."""
     access_log_retention_days: NotRequired[int]
     """Retention of that log group, in days (default 30)."""
     access_log_destinations: NotRequired[list[AccessLogDestination]]
-    """Existing CloudWatch Logs, S3 and Firehose destinations, one per destination type."""
+    """Existing CloudWatch Logs, S3 and Firehose destinations, one per destination type; plain, because each is one subscription."""
     auth_policy: NotRequired[dict[str, Any]]
-    """A hand-written IAM auth policy document that replaces the generated one (checked before anything is registered)."""
+    """A hand-written IAM auth policy document that replaces the generated one; plain, checked before anything is registered."""
     auth_policy_file: NotRequired[str]
-    """A JSON file holding `auth_policy`, relative to the stack file (the Pulumi project directory)."""
+    """A JSON file holding `auth_policy`, relative to the stack file (the Pulumi project directory); plain, read before registration."""
     extra_statements: NotRequired[list[dict[str, Any]]]
-    """IAM statements appended to the policy generated from `allowed_callers`."""
+    """IAM statements appended to the policy generated from `allowed_callers`; plain, checked before registration."""
     association_tags: NotRequired[dict[str, str]]
-    """Tags of the network association only, on top of `tags`."""
-    tags: NotRequired[dict[str, str]]
+    """Tags of the network association only, on top of `tags`; plain, checked against the API's tag limits before registration."""
+    tags: NotRequired[pulumi.Input[dict[str, pulumi.Input[str]]]]
     """Tags on every resource the component creates."""
+
+
+def attachment_label(target_id: pulumi.Input[str], index: int) -> str:
+    """The part of a target attachment's name that tells it from its siblings: the target's ID (the last part
+    of an ARN), or its position when the ID is another resource's output and unknown until that one exists."""
+    return target_id.rsplit(":", 1)[-1] if isinstance(target_id, str) else f"target-{index}"
 
 
 class LatticeService(pulumi.ComponentResource):
@@ -239,14 +257,14 @@ class LatticeService(pulumi.ComponentResource):
         """`join_after`: resources the network association waits for, such as the RAM share acceptance of an
         account outside the organization. Only the association waits: `depends_on` on the whole component would
         hold back the service, target groups and listeners too, which the API does not need (benchmarks, part 3)."""
+        # Every argument, and the inputs of every child (checked against the AWS API model), before the first
+        # registration, this component's own included.
+        spec = validate_args(
+            LatticeServiceSpec, args, TYPE_TOKEN, name, args_type=LatticeServiceArgs, checks=[service_inputs.preflight]
+        )
         super().__init__(TYPE_TOKEN, name, None, opts)
-        spec = validate_args(LatticeServiceSpec, dict(args), TYPE_TOKEN, name)
-        # The inputs of every child, checked against the AWS API model before the first one is registered.
-        problems = service_inputs.preflight(spec)
-        if problems:
-            raise ConfigError([f"args.{problem}" for problem in problems], f"{TYPE_TOKEN} {name!r}")
         child = pulumi.ResourceOptions(parent=self)
-        tags = dict(spec.tags)
+        tags = spec.tags
 
         service = aws.vpclattice.Service(f"{name}-service", **service_inputs.service(spec), opts=child)
 
@@ -256,9 +274,9 @@ class LatticeService(pulumi.ComponentResource):
                 f"{name}-{group_name}", **service_inputs.target_group(group_name, group, tags), opts=child
             )
             target_groups[group_name] = target_group
-            for target in group.targets:
+            for index, target in enumerate(group.targets):
                 aws.vpclattice.TargetGroupAttachment(
-                    f"{name}-{group_name}-{target.id.rsplit(':', 1)[-1]}",
+                    f"{name}-{group_name}-{attachment_label(target.id, index)}",
                     **service_inputs.attachment(group, target, target_group.id),
                     opts=child,
                 )

@@ -1,16 +1,18 @@
 """`ServiceNetwork`: the shared service network, its auth policy, access logs and RAM share."""
 
 # No `from __future__ import annotations` here: the package host (hosting.py) reads these annotations at run time.
+import json
 from typing import Any, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
 from . import access_logs
+from .enums import AuthType
 from .lattice_service import AccessLogDestination
 from ..inputs import auth_policies
-from ..config import NetworkSpec
-from ..config import ConfigError, validate_args
+from ..config import ServiceNetworkSpec
+from ..config import validate_args
 from ..config.auth_policy_specs import policy_document_problems
 
 TYPE_TOKEN = "lattice:index:ServiceNetwork"
@@ -20,29 +22,57 @@ class ServiceNetworkArgs(TypedDict):
     """Arguments of `ServiceNetwork`."""
 
     name: str
-    """Service network name: 3-63 lowercase letters, digits and hyphens."""
-    auth_type: NotRequired[str]
-    """`AWS_IAM` (default) or `NONE`. With AWS_IAM the network's auth policy (member accounts, organization) gates every request."""
-    member_account_ids: NotRequired[list[str]]
-    """Accounts whose principals may send traffic through the network (its auth policy)."""
-    organization_id: NotRequired[str]
+    """Service network name: 3-63 lowercase letters, digits and hyphens; plain, because child names derive from it."""
+    auth_type: NotRequired[AuthType]
+    """`AWS_IAM` (default) or `NONE`; plain, because it decides whether the network gets an auth policy. With AWS_IAM the network's auth policy (member accounts, organization) gates every request."""
+    member_account_ids: NotRequired[pulumi.Input[list[pulumi.Input[str]]]]
+    """12-digit IDs of the accounts whose principals may send traffic through the network (its auth policy)."""
+    organization_id: NotRequired[pulumi.Input[str]]
     """An AWS Organization (`o-...`) whose principals may send traffic through the network."""
-    share_principals: NotRequired[list[str]]
-    """RAM principals the network is shared with: account IDs, OU ARNs or the organization ARN."""
+    share_principals: NotRequired[list[pulumi.Input[str]]]
+    """RAM principals the network is shared with: account IDs, OU ARNs or the organization ARN, each once; one principal association each, so the list itself is plain."""
     allow_external_principals: NotRequired[bool]
-    """Let the share reach accounts outside the organization (default false). They accept it with `ShareAccepter`."""
+    """Let the share reach accounts outside the organization (default false); plain, because it is checked before the share exists. They accept it with `ShareAccepter`."""
     access_logs: NotRequired[bool]
-    """Create a CloudWatch log group and subscribe the network's access logs to it (default false)."""
+    """Create a CloudWatch log group and subscribe the network's access logs to it (default false); plain, because it decides whether those exist."""
     access_log_retention_days: NotRequired[int]
     """Retention of that log group, in days (default 30)."""
     access_log_destinations: NotRequired[list[AccessLogDestination]]
-    """Existing CloudWatch Logs, S3 and Firehose destinations, one per destination type and log type (SERVICE or RESOURCE)."""
+    """Existing CloudWatch Logs, S3 and Firehose destinations, one per destination type and log type (SERVICE or RESOURCE); plain, because each is one subscription."""
     auth_policy: NotRequired[dict[str, Any]]
-    """A hand-written IAM auth policy document that replaces the generated one (member accounts, organization)."""
+    """A hand-written IAM auth policy document that replaces the generated one; plain, checked before registration."""
+    auth_policy_file: NotRequired[str]
+    """A JSON file holding `auth_policy`, relative to the stack file (the Pulumi project directory); plain, read before registration."""
     extra_statements: NotRequired[list[dict[str, Any]]]
-    """IAM statements appended to the generated network auth policy."""
-    tags: NotRequired[dict[str, str]]
+    """IAM statements appended to the generated network auth policy; plain, checked before registration."""
+    tags: NotRequired[pulumi.Input[dict[str, pulumi.Input[str]]]]
     """Tags on every resource the component creates."""
+
+
+def principal_label(principal: pulumi.Input[str], index: int) -> str:
+    """The part of a principal association's name that tells it from its siblings: the account, organization
+    or OU ID, or its position when the principal is another resource's output."""
+    return principal.rsplit("/", 1)[-1].rsplit(":", 1)[-1] if isinstance(principal, str) else f"principal-{index}"
+
+
+def _policy(network: ServiceNetworkSpec) -> dict[str, Any]:
+    """The network's auth policy: the hand-written one, or the generated one with its extra statements."""
+    if network.auth_policy is not None:
+        return dict(network.auth_policy)
+    generated = auth_policies.network_auth_policy(network.member_account_ids, network.organization_id)
+    return auth_policies.with_statements(generated, network.extra_statements)
+
+
+def _policy_problems(network: ServiceNetworkSpec) -> list[str]:
+    """The whole document, generated part included, against the quota and grammar (once every value is known)."""
+    if network.auth_type != "AWS_IAM" or (network.auth_policy is None and not network.extra_statements):
+        return []  # the generated policy alone is small and well-formed by construction
+    document = _policy(network)
+    try:
+        json.dumps(document)
+    except TypeError:  # an Output among the generated values: checked again when it resolves
+        return []
+    return [f"auth_policy: {problem}" for problem in policy_document_problems(document)]
 
 
 class ServiceNetwork(pulumi.ComponentResource):
@@ -58,31 +88,18 @@ class ServiceNetwork(pulumi.ComponentResource):
     """The ARN of the RAM share (empty when the network is shared with no one)."""
 
     def __init__(self, name: str, args: ServiceNetworkArgs, opts: pulumi.ResourceOptions | None = None):
+        network = validate_args(
+            ServiceNetworkSpec, args, TYPE_TOKEN, name, args_type=ServiceNetworkArgs, checks=(_policy_problems,)
+        )
         super().__init__(TYPE_TOKEN, name, None, opts)
-        network = validate_args(NetworkSpec, {
-            key: args[key] for key in (
-                "name", "auth_type", "organization_id", "access_logs", "access_log_retention_days", "tags",
-                "access_log_destinations", "auth_policy", "extra_statements",
-            )
-            if key in args
-        }, TYPE_TOKEN, name)
         child = pulumi.ResourceOptions(parent=self)
-        tags = dict(network.tags)
-        policy = None
-        if network.auth_type == "AWS_IAM":
-            policy = network.auth_policy or auth_policies.with_statements(
-                auth_policies.network_auth_policy(args.get("member_account_ids", []), network.organization_id),
-                network.extra_statements,
-            )
-            # The whole document, generated part included, against the quota before anything is registered.
-            problems = policy_document_problems(policy)
-            if problems:
-                raise ConfigError([f"args.auth_policy: {problem}" for problem in problems], f"{TYPE_TOKEN} {name!r}")
+        tags = network.tags
 
         service_network = aws.vpclattice.ServiceNetwork(
             f"{name}-network", name=network.name, auth_type=network.auth_type, tags=tags, opts=child
         )
-        if policy is not None:
+        if network.auth_type == "AWS_IAM":
+            policy = _policy(network)
             aws.vpclattice.AuthPolicy(
                 f"{name}-auth-policy",
                 resource_identifier=service_network.arn,
@@ -94,21 +111,20 @@ class ServiceNetwork(pulumi.ComponentResource):
         )
 
         share_arn: pulumi.Input[str] = ""
-        principals = list(dict.fromkeys(args.get("share_principals", [])))
-        if principals:
+        if network.share_principals:
             share = aws.ram.ResourceShare(
                 f"{name}-share",
                 name=f"{network.name}-share",
-                allow_external_principals=bool(args.get("allow_external_principals", False)),
+                allow_external_principals=network.allow_external_principals,
                 tags=tags,
                 opts=child,
             )
             aws.ram.ResourceAssociation(
                 f"{name}-share-network", resource_arn=service_network.arn, resource_share_arn=share.arn, opts=child
             )
-            for principal in principals:
+            for index, principal in enumerate(network.share_principals):
                 aws.ram.PrincipalAssociation(
-                    f"{name}-share-{principal.rsplit('/', 1)[-1].rsplit(':', 1)[-1]}",
+                    f"{name}-share-{principal_label(principal, index)}",
                     principal=principal,
                     resource_share_arn=share.arn,
                     opts=child,

@@ -6,6 +6,9 @@ from typing import TypedDict
 import pulumi
 import pulumi_aws as aws
 
+from ..config import ShareAccepterSpec
+from ..config import validate_args
+
 TYPE_TOKEN = "lattice:index:ShareAccepter"
 
 
@@ -23,9 +26,10 @@ class ShareAccepter(pulumi.ComponentResource):
     """The ID of the accepted share."""
 
     def __init__(self, name: str, args: ShareAccepterArgs, opts: pulumi.ResourceOptions | None = None):
+        spec = validate_args(ShareAccepterSpec, args, TYPE_TOKEN, name, args_type=ShareAccepterArgs)
         super().__init__(TYPE_TOKEN, name, None, opts)
         accepter = aws.ram.ResourceShareAccepter(
-            f"{name}-accepter", share_arn=args["share_arn"], opts=pulumi.ResourceOptions(parent=self)
+            f"{name}-accepter", share_arn=spec.share_arn, opts=pulumi.ResourceOptions(parent=self)
         )
         self.share_id = accepter.share_id
         self.register_outputs({"share_id": self.share_id})

@@ -4,16 +4,16 @@
 - `services`: a Lattice service (target groups, listeners, rules, allowed callers).
 - `stacks`: the shared-network stack's and an account stack's config, consumer VPCs.
 - `reader`: reading `pulumi.Config` and turning validation errors into one line per problem.
-- `args`: the same schema applied to a component's `args`.
+- `args`: the same schema applied to a component's `args` (and the args only components take), Outputs included.
 - `errors`: `ConfigError`, which stops a program before any resource is registered.
 
 Imports `lattice_components.apimodel` for limits; nothing above it.
 """
 
-from .args import validate_args
+from .args import ServiceNetworkSpec, ShareAccepterSpec, validate_args
 from .base import Spec
 from .errors import ConfigError
-from .reader import describe, parse, read_stack_config
+from .reader import describe, parse, read_raw, read_region, read_stack_config, region_problems
 from .services import (
     ActionSpec,
     AllowedCallersSpec,
@@ -55,13 +55,18 @@ __all__ = [
     "NetworkStackConfig",
     "RuleSpec",
     "SecurityGroupSpec",
+    "ServiceNetworkSpec",
     "ServiceSpec",
+    "ShareAccepterSpec",
     "Spec",
     "TargetGroupSpec",
     "TargetSpec",
     "WeightedTargetSpec",
     "describe",
     "parse",
+    "read_raw",
+    "read_region",
     "read_stack_config",
+    "region_problems",
     "validate_args",
 ]

@@ -17,7 +17,10 @@ policy pack runs, so the config refuses exactly what the API would.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
+
+import pulumi
 
 from pydantic import Field, StringConstraints, model_validator
 
@@ -48,6 +51,16 @@ class DnsOptionsSpec(Spec):
         Field(**api_lengths(_OPERATION, "dnsOptions.privateDnsSpecifiedDomains")),
     ] | None = None
     """Domains (wildcards allowed, `*.example.com`) for the SPECIFIED preferences."""
+
+
+def with_association_tags(tags: Any, extra: Mapping[str, str]) -> Any:
+    """The stack's tags plus the association's own; tags that are (or hold) another resource's Output stay one,
+    merged when they resolve."""
+    if not extra:
+        return tags
+    if isinstance(tags, pulumi.Output) or any(isinstance(value, pulumi.Output) for value in tags.values()):
+        return pulumi.Output.all(tags, dict(extra)).apply(lambda both: {**both[0], **both[1]})
+    return {**tags, **extra}
 
 
 def vpc_association_options(spec: Any) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import re
 from typing import Annotated, Any, Literal
 
 import pulumi
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WrapSerializer, WrapValidator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
@@ -56,8 +56,28 @@ def api_lengths(root: str, path: str) -> dict[str, int]:
 
 
 def is_output(value: Any) -> bool:
-    """Outputs of other resources are checked by the API at deploy time, not here."""
+    """An output of another resource: unknown until that resource exists (or, in preview, may stay unknown)."""
     return isinstance(value, pulumi.Output)
+
+
+def _pass_outputs(value: Any, validate: Any) -> Any:
+    return value if is_output(value) else validate(value)
+
+
+def _serialize_outputs(value: Any, serialize: Any) -> Any:
+    return value if is_output(value) else serialize(value)
+
+
+class Deferred:
+    """`Deferred[T]`: a T, or a `pulumi.Output` of one, for the arguments that name another resource.
+
+    A plain value is validated as T here, before registration. An Output passes, and `validate_args` checks the
+    value again, as T and with the same messages, when the Output resolves (in an `apply`): a component cannot
+    know another resource's ID before that resource exists, and must not hold back its own registrations for it.
+    """
+
+    def __class_getitem__(cls, item: Any) -> Any:
+        return Annotated[item, WrapValidator(_pass_outputs), WrapSerializer(_serialize_outputs)]
 
 
 def rule_error(path: str, rule: str) -> PydanticCustomError:
@@ -97,14 +117,22 @@ AuthType = api_enum("CreateService", "authType")
 OrganizationId = Annotated[str, Field(pattern=r"^o-[a-z0-9]{10,32}$")]
 """An AWS Organizations ID (`o-...`), as `aws:PrincipalOrgID` holds it."""
 Port = Annotated[int, Field(**api_range("CreateListener", "port"))]
+Tags = Deferred[dict[str, Deferred[str]]]
+"""Tags on every resource a component creates; the map, or any value in it, may be another resource's output."""
 
 
 class Spec(BaseModel):
-    """Base of every config object: camelCase keys in YAML, unknown keys rejected, immutable."""
+    """Base of every config object: camelCase keys in YAML, unknown keys rejected, immutable, strict types.
+
+    Strict: a value of the wrong type is an error, never converted. Lax pydantic would turn `"no"` into False and
+    `"yes"` into True, and `1` into `"1"` nowhere but `True` into `1`; YAML and every Pulumi language already
+    deliver booleans, numbers, lists and maps as such. (The component provider receives every number as a
+    float; `tools/hosting.py` turns whole ones back into integers where the schema says integer.)
+    """
 
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True,
-        arbitrary_types_allowed=True,
+        arbitrary_types_allowed=True, strict=True,
     )
 
     def to_args(self) -> dict[str, Any]:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import difflib
+import functools
 import json
 import re
 from typing import Any
 
 import pulumi
+from pulumi.runtime import config as runtime_config
 from pydantic import ValidationError
 
 from .base import Spec
 from .errors import ConfigError
+from .stack_file import join_key
 
 # --------------------------------------------------------------------------------------------------------------
 # Reading and reporting
@@ -24,13 +28,42 @@ def _location(loc: tuple[Any, ...], key_prefix: str) -> str:
             path += f"[{part}]"
         elif part == "[key]" or str(part).startswith(("function-", "constrained-")):
             continue  # pydantic's markers for "the key of a mapping" and validator wrappers, not config keys
+        elif path.endswith(":"):
+            path += str(part)
         else:
-            path += f".{part}" if path and not path.endswith(":") else str(part)
+            path = join_key(path, str(part))
     return path
+
+
+_SHAPES = {
+    "dict_type": "a mapping (key: value)", "list_type": "a list", "string_type": "a string", "int_type": "an integer",
+    "bool_type": "true or false", "model_type": "a mapping (key: value)", "model_attributes_type": "a mapping (key: value)",
+    "int_parsing": "an integer", "int_from_float": "a whole number", "bool_parsing": "true or false",
+    "float_type": "a number", "float_parsing": "a number",
+}
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "empty"
+    return repr(value)
 
 
 def _message(error: dict[str, Any]) -> str:
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    # The Pulumi CLI (yaml.v3) reads an unquoted 012345678901 as a number: the program sees 12345678901.
+    if kind == "string_type" and isinstance(value, int) and not isinstance(value, bool):
+        return (f"is the number {value}, where text is expected: quote it in the stack file (\"{value}\"); unquoted, "
+                "YAML reads digits as a number and drops any leading zeros")
+    if kind in _SHAPES:
+        return f"is {_kind_of(value)}, where {_SHAPES[kind]} is expected"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == r"^\d{12}$" and str(value).isdigit():
+        return (f"{value!r} is not a 12-digit account ID; if the stack file has it unquoted with leading zeros, "
+                "YAML read it as a number and dropped them: quote it")
     if kind == "less_than_equal":
         return f"{value} is above the maximum {ctx['le']}"
     if kind == "greater_than_equal":
@@ -80,34 +113,129 @@ def _split(path: str) -> list[Any]:
     return parts
 
 
-def parse(model: type[Spec], raw: dict[str, Any], source: str, namespace: str = "lattice") -> Spec:
+def _namespaced_keys(namespace: str, project: str) -> dict[str, str]:
+    """Every config key of the running stack in our namespaces, full key -> value: `namespace`, the project's
+    own, and any one a typo away from `namespace` (`latice:services` is no provider's; it is ours misspelt).
+
+    `pulumi.Config` only answers for a key one asks about. The full map is what the language host hands the
+    program: `pulumi-language-python-exec` loads `PULUMI_CONFIG` (JSON) into `pulumi.runtime.config.CONFIG`
+    before the program starts, and the mock monitor's `set_all_config` fills the same map.
+    """
+    every = {**pulumi.runtime.get_config_env(), **runtime_config.CONFIG.get()}
+    return {key: value for key, value in every.items() if _ours(key.split(":", 1)[0], namespace, project)}
+
+
+def _ours(space: str, namespace: str, project: str) -> bool:
+    return space in (namespace, project) or difflib.SequenceMatcher(None, space, namespace).ratio() >= 0.75
+
+
+def _suggestion(key: str, known: list[str], namespace: str) -> str:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return f"; did you mean {namespace}:{close[0]}?" if close else ""
+
+
+def read_raw(model: type[Spec], namespace: str = "lattice") -> tuple[dict[str, Any], list[str]]:
+    """The stack's config for `model` (key without namespace -> value) and the problems found reading it.
+
+    Problems: a key in our namespaces that `model` does not declare (a misspelt `lattice:service:` would
+    otherwise drop every service of the account and plan clean), and a secret where no setting is secret.
+    Our namespaces are `namespace` and the project's own (`pulumi config set services ...` without the
+    `lattice:` prefix lands in `lattice-account:services`); `aws:*`, `pulumi:*` and other providers' keys are
+    theirs and left alone.
+    """
+    known = {field.alias or name: name for name, field in model.model_fields.items()}
+    project = pulumi.get_project()
+    raw: dict[str, Any] = {}
+    problems: list[str] = []
+    for full_key, value in sorted(_namespaced_keys(namespace, project).items()):
+        space, key = full_key.split(":", 1)
+        if space != namespace or key not in known:
+            problems.append(
+                f"{full_key}: is not a setting this stack reads (it reads {', '.join(f'{namespace}:{k}' for k in sorted(known))})"
+                + _suggestion(key, sorted(known), namespace)
+            )
+            continue
+        if runtime_config.is_config_secret(full_key):
+            problems.append(
+                f"{full_key}: is a secret, but no lattice setting is secret and the program would store it "
+                "unencrypted in resources and outputs: set it without --secret"
+            )
+            continue
+        # Mappings and lists arrive as JSON text; a top-level scalar arrives as its text, which stays text even
+        # when it reads as JSON (`lattice:deployRoleName: "2024"` is a name, not a number): the schema parses
+        # numbers and booleans from text where it expects them.
+        if isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
+            try:
+                raw[key] = json.loads(value)
+                continue
+            except ValueError:
+                pass
+        raw[key] = value
+    return raw, problems
+
+
+def parse(
+    model: type[Spec], raw: dict[str, Any], source: str, namespace: str = "lattice", problems: list[str] | None = None
+) -> Spec:
     """Validate a stack's config, or raise one `ConfigError` listing every problem with its key path.
 
-    `raw` maps config keys without the namespace (`services`) to their values; `source` names the stack file.
+    `raw` maps config keys without the namespace (`services`) to their values; `source` names the stack file;
+    `problems` are ones already found reading it, reported with the schema's.
     """
+    found = list(problems or [])
     try:
-        return model.model_validate(raw)
+        parsed = model.model_validate(raw)
     except ValidationError as error:
-        raise ConfigError(describe(error, f"{namespace}:"), source) from None
+        # A key already blamed while reading (a default that could not be derived) is not blamed twice.
+        blamed = {problem.split(": ", 1)[0] for problem in found}
+        found.extend(line for line in describe(error, f"{namespace}:") if line.split(": ", 1)[0] not in blamed)
+        parsed = None
+    if found or parsed is None:
+        raise ConfigError(list(dict.fromkeys(found)), source)
+    return parsed
 
 
 def read_stack_config(
-    model: type[Spec], source: str, namespace: str = "lattice", defaults: dict[str, Any] | None = None
+    model: type[Spec],
+    source: str,
+    namespace: str = "lattice",
+    defaults: dict[str, Any] | None = None,
+    also: list[str] | None = None,
 ) -> Spec:
-    """Read every key `model` declares from the running stack's config (`pulumi.Config`) and validate it.
+    """Read the running stack's config (every key of our namespaces, see `read_raw`) and validate it.
 
-    `defaults` fills keys the stack file leaves out, for defaults that depend on the stack (its name).
+    `defaults` fills keys the stack file leaves out, for defaults that depend on the stack (its name); `also`
+    are problems of other keys of the same file (`region_problems`), reported in the same error.
     """
-    config = pulumi.Config(namespace)
-    raw: dict[str, Any] = dict(defaults or {})
-    for name, field in model.model_fields.items():
-        key = field.alias or name
-        value = config.get(key)
-        if value is None:
-            continue
-        # Structured values arrive as JSON text; plain strings (`lattice:account: orders`) are not JSON.
-        try:
-            raw[key] = json.loads(value)
-        except ValueError:
-            raw[key] = value
-    return parse(model, raw, source, namespace)
+    raw, problems = read_raw(model, namespace)
+    return parse(model, {**(defaults or {}), **raw}, source, namespace, [*(also or []), *problems])
+
+
+def region_problems() -> list[str]:
+    """What is wrong with `aws:region`: required, not a secret, and a name of one of botocore's partitions, so a
+    typo is the network stack file's error rather than a failure of every resource of every account stack."""
+    region = pulumi.Config("aws").get("region")
+    if runtime_config.is_config_secret("aws:region"):
+        return ["aws:region: is a secret, but the region is written into outputs in plain text: set it without --secret"]
+    if not region:
+        return ["aws:region: is required: Lattice is regional and account stacks deploy into this region"]
+    if not any(re.fullmatch(pattern, region) for pattern in region_patterns()):
+        return [f"aws:region: {region!r} is not an AWS region name (such as us-east-1)"]
+    return []
+
+
+def read_region(source: str) -> str:
+    """`aws:region`, or a `ConfigError` naming `source` (see `region_problems`)."""
+    problems = region_problems()
+    if problems:
+        raise ConfigError(problems, source)
+    return str(pulumi.Config("aws").get("region"))
+
+
+@functools.cache
+def region_patterns() -> tuple[str, ...]:
+    """The `regionRegex` of every partition botocore knows (aws, aws-cn, aws-us-gov, ...)."""
+    import botocore.loaders
+
+    endpoints = botocore.loaders.create_loader().load_data("endpoints")
+    return tuple(partition["regionRegex"] for partition in endpoints["partitions"])

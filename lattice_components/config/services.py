@@ -14,9 +14,9 @@ validators below, each with the reason it exists.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from ..apimodel import model
@@ -26,6 +26,7 @@ from .auth_policy_specs import AuthPolicyFields, HttpMethod
 from .base import (
     AccountId,
     AuthType,
+    Deferred,
     ListenerName,
     OrganizationId,
     Port,
@@ -33,6 +34,7 @@ from .base import (
     ServiceName,
     Spec,
     TargetGroupName,
+    Tags,
     api_enum,
     api_lengths,
     api_range,
@@ -83,7 +85,7 @@ class HealthCheckSpec(Spec):
 class TargetSpec(Spec):
     """One registered target: an instance ID, an IP address, a Lambda ARN or an ALB ARN."""
 
-    id: str
+    id: Deferred[str]
     port: Port | None = None
     """Defaults to the target group's port."""
 
@@ -100,7 +102,7 @@ class TargetGroupSpec(Spec):
     protocol: api_enum("TargetGroupConfig", "protocol") | None = None
     """HTTP, HTTPS or TCP; required for INSTANCE, IP and ALB groups."""
     protocol_version: api_enum("TargetGroupConfig", "protocolVersion") | None = None
-    vpc_id: Any = None
+    vpc_id: Deferred[str] | None = None
     """The VPC of the targets; required for INSTANCE, IP and ALB groups."""
     health_check: HealthCheckSpec | None = None
     """INSTANCE and IP groups get the default health check unless `enabled: false`; LAMBDA and ALB groups
@@ -257,12 +259,24 @@ class ListenerSpec(Spec):
 # --------------------------------------------------------------------------------------------------------------
 
 
+def _principal(value: str) -> str:
+    if value == "*":
+        raise ValueError("'*' would let anyone invoke the service; list principals or organizationIds")
+    if not re.fullmatch(r"\d{12}|arn:aws[a-z-]*:(iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/:-]+", value):
+        raise ValueError(f"{value!r} is neither an IAM principal ARN nor a 12-digit account ID")
+    return value
+
+
+# Checked per item, so every bad principal is reported, each under its index (`principals[2]`).
+Principal = Annotated[str, AfterValidator(_principal)]
+
+
 class AllowedCallersSpec(Spec):
     """Who may invoke a service: the service's auth policy is generated from this list."""
 
-    principals: list[str] = Field(default_factory=list)
+    principals: list[Deferred[Principal]] = Field(default_factory=list)
     """IAM role or user ARNs (`arn:aws:iam::123456789012:role/FrontendAppRole`) or 12-digit account IDs."""
-    organization_ids: list[OrganizationId] = Field(default_factory=list)
+    organization_ids: list[Deferred[OrganizationId]] = Field(default_factory=list)
     """Every principal of these AWS Organizations (`aws:PrincipalOrgID`)."""
     accounts: list[AccountId] = Field(default_factory=list)
     """Short form for "these accounts": every principal of each (its root ARN in the policy)."""
@@ -280,16 +294,6 @@ class AllowedCallersSpec(Spec):
             raise rule_error("organizationOnly", "needs organizationIds: the organizations callers must belong to")
         return self
 
-    @field_validator("principals")
-    @classmethod
-    def _principals_are_arns_or_accounts(cls, values: list[str]) -> list[str]:
-        for value in values:
-            if value == "*":
-                raise ValueError("'*' would let anyone invoke the service; list principals or organizationIds")
-            if not re.fullmatch(r"\d{12}|arn:aws[a-z-]*:(iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/:-]+", value):
-                raise ValueError(f"{value!r} is neither an IAM principal ARN nor a 12-digit account ID")
-        return values
-
 
 class ServiceSpec(AuthPolicyFields, AccessLogFields, ServiceAssociationFields, Spec):
     """A Lattice service in one account: its target groups, listeners, callers and network association."""
@@ -297,14 +301,14 @@ class ServiceSpec(AuthPolicyFields, AccessLogFields, ServiceAssociationFields, S
     auth_type: AuthType = "AWS_IAM"
     """AWS_IAM (default): every request is SigV4-signed and checked against the auth policy. NONE: open."""
     custom_domain_name: Annotated[str, Field(**api_lengths("CreateService", "customDomainName"))] | None = None
-    certificate_arn: str | None = None
+    certificate_arn: Deferred[str] | None = None
     """ACM certificate for HTTPS listeners on the custom domain."""
     target_groups: dict[TargetGroupName, TargetGroupSpec]
     """Keyed by target group name."""
     listeners: Annotated[list[ListenerSpec], Field(min_length=1)]
     allowed_callers: AllowedCallersSpec | None = None
     """Required with AWS_IAM unless `authPolicy` is given: without an auth policy the API denies every request."""
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _coherent(self) -> "ServiceSpec":
@@ -346,5 +350,5 @@ class LatticeServiceSpec(ServiceSpec):
     """`LatticeService` args: a service spec, its name, and the network it joins."""
 
     name: ServiceName
-    service_network_arn: Any = None
+    service_network_arn: Deferred[str] | None = None
     """ARN of the service network (an Output is fine). The association and the auth policy's condition use it."""

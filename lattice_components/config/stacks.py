@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field, model_validator
 
@@ -10,11 +10,14 @@ from ..apimodel import model
 from .base import (
     AccountId,
     AuthType,
+    Deferred,
     OrganizationId,
     Port,
     ServiceName,
     ServiceNetworkName,
     Spec,
+    Tags,
+    is_output,
     rule_error,
 )
 from .access_log_specs import AccessLogFields
@@ -34,7 +37,7 @@ class SecurityGroupSpec(Spec):
 
     ports: list[Port] = Field(default_factory=lambda: [443], min_length=1)
     """The listener ports clients call (HTTP 80, HTTPS 443, ...)."""
-    client_cidrs: list[str] = Field(min_length=1)
+    client_cidrs: list[Deferred[str]] = Field(min_length=1)
     """Where the clients are, usually the VPC's CIDR."""
 
 
@@ -44,13 +47,14 @@ _SG_LIMIT = model.limits("CreateServiceNetworkVpcAssociation", "securityGroupIds
 class ConsumerSpec(VpcAssociationFields, Spec):
     """A VPC whose workloads call services in the network."""
 
-    vpc_id: str
-    security_group_ids: Annotated[list[str], Field(max_length=_SG_LIMIT.max)] = Field(default_factory=list)
+    vpc_id: Deferred[str]
+    security_group_ids: Annotated[list[Deferred[str]], Field(max_length=_SG_LIMIT.max)] = Field(default_factory=list)
     create_security_group: SecurityGroupSpec | None = None
 
     @model_validator(mode="after")
     def _coherent(self) -> "ConsumerSpec":
-        if not model.limits("CreateServiceNetworkVpcAssociation", "vpcIdentifier").pattern_matches(self.vpc_id):
+        vpc = model.limits("CreateServiceNetworkVpcAssociation", "vpcIdentifier")
+        if not is_output(self.vpc_id) and not vpc.pattern_matches(self.vpc_id):
             raise rule_error("vpcId", f"{self.vpc_id!r} is not a VPC ID (vpc-xxxxxxxx)")
         total = len(self.security_group_ids) + (1 if self.create_security_group else 0)
         if _SG_LIMIT.max is not None and total > _SG_LIMIT.max:
@@ -78,13 +82,13 @@ class NetworkSpec(AuthPolicyFields, AccessLogFields, Spec):
 
     name: ServiceNetworkName
     auth_type: AuthType = "AWS_IAM"
-    organization_id: OrganizationId | None = None
+    organization_id: Deferred[OrganizationId] | None = None
     """Principals of this organization may send traffic through the network (`aws:PrincipalOrgID`)."""
     organization_arn: str | None = None
     """Share with the whole organization (RAM principal); account shares are still made for outsiders."""
     protect: bool = False
     """Pulumi `protect` on the network and its share: `pulumi destroy` refuses to delete them."""
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=dict)
 
 
 class NetworkStackConfig(Spec):
@@ -95,6 +99,8 @@ class NetworkStackConfig(Spec):
     """Every account that deploys services or consumers into the network, by short name."""
     network_account: str
     """The short name of the account that owns the network; it is not shared with itself."""
+    deploy_role_name: str = "LatticeDeployRole"
+    """The role Pulumi assumes in the network account (`arn:aws:iam::<id>:role/<name>`); empty: ambient credentials."""
 
     @model_validator(mode="after")
     def _network_account_known(self) -> "NetworkStackConfig":
@@ -125,10 +131,10 @@ class AccountStackConfig(Spec):
 class ConsumerVpcSpec(ConsumerSpec):
     """`ConsumerVpcAttachment` args: a consumer spec and the network it attaches to."""
 
-    service_network_arn: Any
-    region: str | None = None
+    service_network_arn: Deferred[str]
+    region: Deferred[str] | None = None
     """Region of the network; needed only to look up the Lattice prefix list for a created security group."""
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _region_for_prefix_list(self) -> "ConsumerVpcSpec":

@@ -8,9 +8,10 @@ as the walkthrough does, so a caller that reaches the service through another ne
 
 from __future__ import annotations
 
+import functools
 import json
 
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import pulumi
 
@@ -25,6 +26,30 @@ def _principal_arn(principal: str) -> str:
     return f"arn:aws:iam::{principal}:root" if principal.isdigit() else principal
 
 
+def _built_when_known(build: Callable[..., dict[str, Any]]) -> Callable[..., Any]:
+    """Build the document from plain values; where an argument holds another resource's output (a role's ARN,
+    the network's ARN), build it when those resolve: the result is then an `Output` of the document."""
+
+    @functools.wraps(build)
+    def wrapper(*args: Any) -> Any:
+        if not _holds_output(args):
+            return build(*args)
+        return pulumi.Output.from_input([list(arg) if isinstance(arg, (list, tuple, set)) else arg for arg in args]).apply(
+            lambda plain: build(*plain)
+        )
+
+    return wrapper
+
+
+def _holds_output(value: Any) -> bool:
+    if isinstance(value, pulumi.Output):
+        return True
+    if isinstance(value, (list, tuple, set)):
+        return any(_holds_output(item) for item in value)
+    return False
+
+
+@_built_when_known
 def service_auth_policy(
     principals: Iterable[str],
     organization_ids: Iterable[str],
@@ -32,7 +57,7 @@ def service_auth_policy(
 ) -> dict[str, Any]:
     """The service's auth policy: the listed principals and organizations may invoke it through the network.
 
-    `service_network_arn` may be a `pulumi.Output`; `as_input` turns the result into the `policy` input.
+    Any argument may hold an `Output`; `as_input` turns the result into the `policy` input.
     """
     principals = sorted({_principal_arn(p) for p in principals})
     organization_ids = sorted(set(organization_ids))
@@ -60,6 +85,7 @@ def service_auth_policy(
     return {"Version": POLICY_VERSION, "Statement": statements}
 
 
+@_built_when_known
 def network_auth_policy(account_ids: Iterable[str], organization_id: str | None) -> dict[str, Any]:
     """The network's auth policy: principals of the member accounts (and the organization) may use it.
 

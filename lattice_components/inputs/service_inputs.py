@@ -21,6 +21,7 @@ from .. import apimodel
 from . import auth_policies, routing
 from ..config import LatticeServiceSpec, ListenerSpec, RuleSpec, TargetGroupSpec, TargetSpec
 from ..config.access_log_specs import planned_destinations
+from ..config.association_specs import with_association_tags
 
 SERVICE = "aws:vpclattice/service:Service"
 TARGET_GROUP = "aws:vpclattice/targetGroup:TargetGroup"
@@ -32,18 +33,23 @@ ASSOCIATION = "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkSer
 ACCESS_LOG_SUBSCRIPTION = "aws:vpclattice/accessLogSubscription:AccessLogSubscription"
 
 
+def tag_input(tags: Any) -> Any:
+    """A copy of the tags for one child, or the Output they are (another resource's output) as it is."""
+    return tags if isinstance(tags, pulumi.Output) else dict(tags)
+
+
 def service(spec: LatticeServiceSpec) -> dict[str, Any]:
     return {
         "name": spec.name,
         "auth_type": spec.auth_type,
         "custom_domain_name": spec.custom_domain_name,
         "certificate_arn": spec.certificate_arn,
-        "tags": dict(spec.tags),
+        "tags": tag_input(spec.tags),
     }
 
 
 def target_group(name: str, group: TargetGroupSpec, tags: Mapping[str, str]) -> dict[str, Any]:
-    return {"name": name, "type": group.type, "config": routing.target_group_config(group), "tags": dict(tags)}
+    return {"name": name, "type": group.type, "config": routing.target_group_config(group), "tags": tag_input(tags)}
 
 
 def attachment(group: TargetGroupSpec, target: TargetSpec, target_group_id: Any) -> dict[str, Any]:
@@ -60,7 +66,7 @@ def listener(spec: ListenerSpec, service_id: Any, group_ids: Mapping[str, Any], 
         "protocol": spec.protocol,
         "port": spec.effective_port,
         "default_action": routing.listener_default_action(spec.default_action, group_ids),
-        "tags": dict(tags),
+        "tags": tag_input(tags),
     }
 
 
@@ -72,7 +78,7 @@ def rule(spec: RuleSpec, service_id: Any, listener_id: Any, group_ids: Mapping[s
         "priority": spec.priority,
         "match": routing.rule_match(spec.match),
         "action": routing.rule_action(spec.action, group_ids),
-        "tags": dict(tags),
+        "tags": tag_input(tags),
     }
 
 
@@ -104,8 +110,9 @@ def association(spec: LatticeServiceSpec, service_id: Any) -> dict[str, Any]:
     return {
         "service_identifier": service_id,
         "service_network_identifier": spec.service_network_arn,
-        "tags": {**spec.tags, **spec.association_tags},
+        "tags": with_association_tags(tag_input(spec.tags), spec.association_tags),
     }
+
 
 
 # pydantic's to_camel runs three regexes per call; the preflight converts the same few dozen keys for every child.

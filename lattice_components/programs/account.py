@@ -14,7 +14,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..inputs import service_inputs
-from ..config import AccountStackConfig, LatticeServiceSpec, read_stack_config
+from ..config import AccountStackConfig, LatticeServiceSpec, parse, read_raw
 from ..components.consumer_vpc import ConsumerVpcAttachment
 from ..config import ConfigError
 from ..components.lattice_service import LatticeService
@@ -24,16 +24,60 @@ NETWORK_OUTPUTS = ("serviceNetworkArn", "serviceNetworkName", "shareArn", "regio
 """The network stack outputs this program reads (see `network.exports`)."""
 
 
-def default_network_stack(stack: str) -> str:
-    """`organization/lattice-network/<env>`, where env is what follows the last `-` of this stack's name
-    (`orders-dev` -> `dev`). `organization` is the org name on self-managed backends; set
-    `lattice:networkStack` for Pulumi Cloud (`<your-org>/lattice-network/dev`)."""
-    return f"organization/lattice-network/{stack.rsplit('-', 1)[-1]}"
+NETWORK_PROJECT = "lattice-network"
+"""The shared-network project's name (the root `Pulumi.yaml`): the middle part of its stack references."""
+
+
+def stack_environment(stack: str, account: str) -> str | None:
+    """The environment an account stack belongs to by its name, `<account>-<env>`: `orders-eu-dev` of account
+    `orders` is in `eu-dev`. The account comes from the stack's own `lattice:account`, so the split is never a
+    guess from a suffix two environments share (`dev` and `eu-dev`); a name that does not start with
+    `<account>-` has no environment by name (and must name its network in `lattice:networkStack`)."""
+    prefix = f"{account}-"
+    return stack[len(prefix):] if stack.startswith(prefix) and len(stack) > len(prefix) else None
+
+
+def default_network_stack(stack: str, account: str, organization: str | None) -> str | None:
+    """`<org>/lattice-network/<env>`: `org` is `pulumi.get_organization()` (the literal `organization` on the
+    self-managed backends, the organization on Pulumi Cloud), `env` is this stack's environment by name.
+    None when the name gives no environment. `lattice:networkStack` overrides it."""
+    env = stack_environment(stack, account)
+    return f"{organization or 'organization'}/{NETWORK_PROJECT}/{env}" if env else None
+
+
+def network_stack_problem(stack: str, account: str, reference: str) -> str | None:
+    """Why `reference` is not this stack's network: the network of another environment than the one the stack's
+    name puts it in (`orders-dev` joining `.../lattice-network/prod` would put dev's services in prod)."""
+    env = stack_environment(stack, account)
+    project, _, referenced_env = reference.rpartition("/")
+    if env is None or project.rpartition("/")[2] != NETWORK_PROJECT or referenced_env == env:
+        return None
+    return (
+        f"lattice:networkStack: {reference!r} is the network of environment {referenced_env!r}, but this stack "
+        f"({stack}, account {account}) is of environment {env!r} by its name"
+    )
 
 
 def read_config(stack: str) -> tuple[AccountStackConfig, str]:
     source = f"stacks/Pulumi.{stack}.yaml"
-    parsed = read_stack_config(AccountStackConfig, source, defaults={"networkStack": default_network_stack(stack)})
+    raw, problems = read_raw(AccountStackConfig)
+    account = raw.get("account")
+    if isinstance(account, str):
+        if "networkStack" not in raw:
+            default = default_network_stack(stack, account, pulumi.get_organization())
+            if default is None:
+                problems.append(
+                    f"lattice:networkStack: is required: the stack name {stack!r} does not start with "
+                    f"'{account}-' (lattice:account), so it names no environment; name the stack "
+                    f"{account}-<env> or set lattice:networkStack"
+                )
+            else:
+                raw["networkStack"] = default
+        elif isinstance(raw["networkStack"], str):
+            problem = network_stack_problem(stack, account, raw["networkStack"])
+            if problem:
+                problems.append(problem)
+    parsed = parse(AccountStackConfig, raw, source, problems=problems)
     return parsed, source
 
 

@@ -7,8 +7,9 @@ all that account stacks need: they read them through a `StackReference`.
 from __future__ import annotations
 
 import pulumi
+import pulumi_aws as aws
 
-from ..config import ConfigError, NetworkStackConfig, read_stack_config
+from ..config import NetworkStackConfig, read_region, read_stack_config, region_problems
 from ..components.service_network import ServiceNetwork
 
 
@@ -41,12 +42,30 @@ def exports(config: NetworkStackConfig, network: ServiceNetwork, region: str) ->
     }
 
 
+def network_provider(stack: str, config: NetworkStackConfig, region: str) -> aws.Provider:
+    """The provider every resource of the network stack uses: the network account's ID from the registry in
+    `allowed_account_ids`, so a run with credentials for any other account fails before the first change, and
+    the deploy role in that account when one is named (as the account stacks do, `account.account_provider`)."""
+    account_id = config.accounts[config.network_account].id
+    assume_roles = (
+        # The typed args class: provider config travels as JSON with the provider's camelCase names (roleArn).
+        [aws.ProviderAssumeRoleArgs(
+            role_arn=f"arn:aws:iam::{account_id}:role/{config.deploy_role_name}", session_name=f"lattice-network-{stack}"
+        )]
+        if config.deploy_role_name
+        else None
+    )
+    return aws.Provider(
+        f"{config.network_account}-account", region=region, assume_roles=assume_roles, allowed_account_ids=[account_id],
+        # Protected with the network: a protected network's stack holds nothing `pulumi destroy` may remove.
+        opts=pulumi.ResourceOptions(protect=config.network.protect),
+    )
+
+
 def main() -> None:
     source = f"Pulumi.{pulumi.get_stack()}.yaml"
-    config: NetworkStackConfig = read_stack_config(NetworkStackConfig, source)
-    region = pulumi.Config("aws").get("region")
-    if not region:
-        raise ConfigError(["aws:region: is required: Lattice is regional and account stacks deploy into this region"], source)
+    config: NetworkStackConfig = read_stack_config(NetworkStackConfig, source, also=region_problems())
+    region = read_region(source)
     principals = share_principals(config)
     network = ServiceNetwork(
         config.network.name,
@@ -63,7 +82,9 @@ def main() -> None:
             **config.network.model_dump(include={"access_log_destinations", "auth_policy", "extra_statements"}, exclude_none=True),
             "tags": config.network.tags,
         },
-        opts=pulumi.ResourceOptions(protect=config.network.protect),
+        opts=pulumi.ResourceOptions(
+            protect=config.network.protect, providers={"aws": network_provider(pulumi.get_stack(), config, region)}
+        ),
     )
     for key, value in exports(config, network, region).items():
         pulumi.export(key, value)

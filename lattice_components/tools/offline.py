@@ -20,16 +20,27 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pulumi
-import yaml
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.settings import set_root_resource
 
+from ..config import ConfigError
 from ..config.auth_policy_specs import stack_directory
+from .environments import (  # noqa: F401 (re-exported: callers read environments through `offline`)
+    ACCOUNT_STACKS_DIR,
+    REPO_ROOT,
+    AccountStack,
+    account_stack_files,
+    account_stacks,
+    default_organization,
+    environments,
+    load_stack_file,
+    network_stack_file,
+    not_this_repositorys_network,
+    orphan_problems,
+)
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 NETWORK_PROJECT = "lattice-network"
 ACCOUNT_PROJECT = "lattice-account"
-ACCOUNT_STACKS_DIR = "stacks"
 
 
 @dataclass
@@ -135,6 +146,12 @@ class LatticeMocks(pulumi.runtime.Mocks):
             group_id = _fake_id("sg-", args.name)
             state.update(arn=f"arn:aws:ec2:{self.region}:{self.account_id}:security-group/{group_id}")
             return group_id, state
+        if kind in ("aws:iam/role:Role", "aws:iam/openIdConnectProvider:OpenIdConnectProvider"):
+            # IAM ARNs have no region; the bootstrap's trust policies name them.
+            path = f"role/{args.inputs.get('name', args.name)}" if kind.endswith(":Role") else (
+                f"oidc-provider/{str(args.inputs.get('url', '')).removeprefix('https://')}")
+            state.update(arn=f"arn:aws:iam::{self.account_id}:{path}")
+            return args.inputs.get("name", args.name), state
         if kind == "aws:cloudwatch/logGroup:LogGroup":
             state.update(arn=f"arn:aws:logs:{self.region}:{self.account_id}:log-group:{args.inputs.get('name', args.name)}")
             return args.inputs.get("name", args.name), state
@@ -194,17 +211,24 @@ def run_program(
     region: str,
     stack_outputs: dict[str, dict[str, Any]] | None = None,
     preview: bool = False,
+    organization: str | None = None,
+    secret_keys: list[str] | None = None,
 ) -> ProgramRun:
     """Run one stack's program under the mock monitor and return what it registered and exported.
 
     `config` maps full keys (`lattice:services`, `aws:region`) to values as a stack file holds them. Errors the
-    program raises (a `ConfigError` for bad config) propagate unchanged.
+    program raises (a `ConfigError` for bad config) propagate unchanged. `organization` is what
+    `pulumi.get_organization()` answers (default: `organization`, as on a self-managed backend); `secret_keys`
+    the keys the CLI would mark secret (`pulumi config set --secret`).
     """
     mocks = LatticeMocks(account_id, region, stack_outputs)
     monitor = RecordingMonitor(mocks)
     set_root_resource(None)  # every run is a fresh stack, as every `pulumi up` is
-    pulumi.runtime.set_all_config({key: _plain(value) for key, value in config.items()})
-    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=monitor)
+    pulumi.runtime.set_all_config({key: _plain(value) for key, value in config.items()}, list(secret_keys or []))
+    pulumi.runtime.set_mocks(
+        mocks, project=project, stack=stack, preview=preview, monitor=monitor,
+        organization=organization or default_organization(),
+    )
     root = pulumi.runtime.get_root_resource()
     exported: dict[str, Any] = {}
 
@@ -223,21 +247,6 @@ def run_program(
     return ProgramRun(project=project, stack=stack, resources=list(monitor.registrations), outputs=exported)
 
 
-def load_stack_file(path: Path) -> dict[str, Any]:
-    """The `config:` map of a `Pulumi.<stack>.yaml` file."""
-    document = yaml.safe_load(path.read_text()) or {}
-    return dict(document.get("config") or {})
-
-
-def network_stack_file(env: str, root: Path = REPO_ROOT) -> Path:
-    return root / f"Pulumi.{env}.yaml"
-
-
-def account_stack_files(env: str, root: Path = REPO_ROOT) -> list[Path]:
-    """Every account stack of an environment: `stacks/Pulumi.<account>-<env>.yaml`, sorted."""
-    return sorted((root / ACCOUNT_STACKS_DIR).glob(f"Pulumi.*-{env}.yaml"))
-
-
 def _network_owner_id(config: dict[str, Any]) -> str:
     """The network account's ID, for the ARNs the mocks compute. Malformed config is left for the program to
     report with its key path, so this only falls back."""
@@ -246,11 +255,13 @@ def _network_owner_id(config: dict[str, Any]) -> str:
     return str(owner["id"]) if isinstance(owner, dict) and owner.get("id") else "000000000000"
 
 
-def run_network_stack(env: str, root: Path = REPO_ROOT, config: dict[str, Any] | None = None) -> ProgramRun:
+def run_network_stack(
+    env: str, root: Path = REPO_ROOT, config: dict[str, Any] | None = None, organization: str | None = None
+) -> ProgramRun:
     """The shared-network stack `env`, as `pulumi up -s <env>` at the repository root runs it."""
     from ..programs import network
 
-    config = config if config is not None else load_stack_file(network_stack_file(env, root))
+    config = config if config is not None else load_stack_file(network_stack_file(env, root), root)
     with stack_directory(root):  # where `authPolicyFile` paths start, as under the CLI (the project directory)
         return run_program(
             network.main,
@@ -259,6 +270,7 @@ def run_network_stack(env: str, root: Path = REPO_ROOT, config: dict[str, Any] |
             config=config,
             account_id=_network_owner_id(config),
             region=str(config.get("aws:region", "us-east-1")),
+            organization=organization,
         )
 
 
@@ -268,11 +280,13 @@ def run_account_stack(
     network_stack_name: str,
     root: Path = REPO_ROOT,
     config: dict[str, Any] | None = None,
+    organization: str | None = None,
 ) -> ProgramRun:
-    """One account stack, its StackReference answered with the network stack's exports."""
+    """One account stack, its StackReference `network_stack_name` answered with the network stack's exports."""
     from ..programs import account
 
-    config = config if config is not None else load_stack_file(root / ACCOUNT_STACKS_DIR / f"Pulumi.{stack}.yaml")
+    path = root / ACCOUNT_STACKS_DIR / f"Pulumi.{stack}.yaml"
+    config = config if config is not None else load_stack_file(path, root)
     entry = (network_outputs.get("accounts") or {}).get(config.get("lattice:account"), {})
     with stack_directory(root / ACCOUNT_STACKS_DIR):
         return run_program(
@@ -283,6 +297,21 @@ def run_account_stack(
             account_id=str(entry.get("id", "000000000000")),
             region=str(network_outputs.get("region", "us-east-1")),
             stack_outputs={network_stack_name: network_outputs},
+            organization=organization,
+        )
+
+
+def check_account_config(
+    stack: str, config: dict[str, Any], organization: str | None = None, root: Path = REPO_ROOT
+) -> None:
+    """Run only the account program's config reading (no network to read): its `ConfigError`, if any.
+    For the plan of an environment whose network stack's own config is invalid."""
+    from ..programs import account
+
+    with stack_directory(root / ACCOUNT_STACKS_DIR):
+        run_program(
+            lambda: account.read_config(stack), project=ACCOUNT_PROJECT, stack=stack, config=config,
+            account_id="000000000000", region="us-east-1", organization=organization,
         )
 
 
@@ -299,15 +328,57 @@ class EnvironmentRun:
         return [self.network, *self.accounts]
 
 
-def run_environment(env: str, root: Path = REPO_ROOT) -> EnvironmentRun:
-    """Run the network stack of `env`, then each account stack fed its real exports, in deploy order."""
-    from ..programs.account import default_network_stack
+def combine(errors: list[ConfigError], env: str, note: str = "") -> ConfigError:
+    """One error for every file of an environment: a single file's error as it is, several as one line per
+    problem, each naming its file."""
+    if len(errors) == 1 and not note:
+        return errors[0]
+    lines = list(dict.fromkeys(f"{error.source}: {problem}" for error in errors for problem in error.problems))
+    return ConfigError(lines, f"{len(errors)} stack files of environment {env}{note}")
 
-    network = run_network_stack(env, root)
+
+def run_environment(env: str, root: Path = REPO_ROOT, organization: str | None = None) -> EnvironmentRun:
+    """Run the network stack of `env`, then each account stack fed its real exports, in deploy order.
+
+    Each account stack's `StackReference` is answered only under the name its own config gives (explicit or
+    the program's default), and only when that names `env`'s network stack. Every file's problems are
+    collected and raised as one `ConfigError` after the last stack ran.
+    """
+    from ..programs.account import NETWORK_PROJECT
+
+    organization = organization or default_organization()
+    envs = environments(root)
+    if env not in envs:
+        raise ConfigError(
+            [f"no network stack file Pulumi.{env}.yaml: the environments are {', '.join(envs) or 'none'}"], str(root)
+        )
+    errors: list[ConfigError] = []
+    try:
+        network: ProgramRun | None = run_network_stack(env, root, organization=organization)
+    except ConfigError as error:
+        errors.append(error)
+        network = None
+    own_network = f"{organization}/{NETWORK_PROJECT}/{env}"
     accounts = []
-    for path in account_stack_files(env, root):
-        stack = path.name[len("Pulumi."):-len(".yaml")]
-        config = load_stack_file(path)
-        reference = config.get("lattice:networkStack") or default_network_stack(stack)
-        accounts.append(run_account_stack(stack, network.outputs, reference, root, config))
+    for entry in account_stacks(env, root, organization):
+        try:
+            if entry.error is not None:
+                raise entry.error
+            if entry.reference is not None and entry.reference_env is None:
+                raise not_this_repositorys_network(entry, root, organization, envs)
+            assert entry.config is not None
+            if network is None:
+                check_account_config(entry.stack, entry.config, organization, root)
+                continue
+            outputs = network.outputs if entry.reference == own_network else {}
+            accounts.append(run_account_stack(
+                entry.stack, outputs, entry.reference or own_network, root, entry.config, organization
+            ))
+        except ConfigError as error:
+            errors.append(error)
+    errors.extend(orphan_problems(root, organization))
+    if errors:
+        note = " (account stacks checked without the network's outputs)" if network is None and len(errors) > 1 else ""
+        raise combine(errors, env, note)
+    assert network is not None
     return EnvironmentRun(env=env, network=network, accounts=accounts)

@@ -100,7 +100,7 @@ def test_in_preview_an_unknown_destination_is_undecided_not_compliant(pack):
 
 def test_lattice_plan_prod_fails_when_the_prod_network_stops_logging(tmp_path):
     # GIVEN the prod network config without any access logs
-    for name in ("Pulumi.yaml", "Pulumi.prod.yaml"):
+    for name in ("Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"):
         shutil.copy(offline.REPO_ROOT / name, tmp_path / name)
     shutil.copytree(offline.REPO_ROOT / "stacks", tmp_path / "stacks")
     path = tmp_path / "Pulumi.prod.yaml"
