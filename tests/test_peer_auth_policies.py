@@ -116,7 +116,7 @@ def test_every_documented_condition_key_and_a_deny_with_not_principal_are_accept
     )
     # WHEN read THEN accepted as written
     parsed = parse(AccountStackConfig, account_config(authPolicy=policy), SOURCE)
-    assert parsed.services["orders"].auth_policy == policy
+    assert parsed.services["orders"].auth_policy_document == policy
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -132,7 +132,7 @@ def test_a_policy_file_is_read_relative_to_the_stack_file(tmp_path):
     # WHEN the stack is read from that directory THEN the service holds the document
     with stack_directory(tmp_path):
         parsed = parse(AccountStackConfig, account_config(authPolicyFile="policies/orders.json"), SOURCE)
-    assert parsed.services["orders"].auth_policy == policy
+    assert parsed.services["orders"].auth_policy_document == policy
     assert "auth_policy_file" not in parsed.services["orders"].to_args()  # the component gets the document
 
 

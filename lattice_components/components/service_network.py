@@ -58,9 +58,9 @@ def principal_label(principal: pulumi.Input[str], index: int) -> str:
 def _policy(network: ServiceNetworkSpec) -> dict[str, Any]:
     """The network's auth policy: the hand-written one, or the generated one with its extra statements."""
     if network.auth_policy is not None:
-        return dict(network.auth_policy)
+        return network.auth_policy_document
     generated = auth_policies.network_auth_policy(network.member_account_ids, network.organization_id)
-    return auth_policies.with_statements(generated, network.extra_statements)
+    return auth_policies.with_statements(generated, network.extra_statement_documents)
 
 
 def _policy_problems(network: ServiceNetworkSpec) -> list[str]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pulumi
-from pydantic import Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..apimodel import AUTH_POLICY_MAX_BYTES, compact_json
 from ..iam.evaluator import as_list, validate_policy
@@ -39,8 +39,12 @@ _stack_directory: ContextVar[Path | None] = ContextVar("lattice_stack_directory"
 
 
 @contextmanager
-def stack_directory(path: Path) -> Iterator[None]:
-    """Resolve `authPolicyFile` against `path` while a program runs outside the Pulumi CLI (`lattice plan`)."""
+def stack_directory(path: Path, *, unless_set: bool = False) -> Iterator[None]:
+    """Resolve `authPolicyFile` against `path` while a program runs outside the Pulumi CLI (`lattice plan`);
+    `unless_set`: keep a directory an outer caller chose."""
+    if unless_set and _stack_directory.get() is not None:
+        yield
+        return
     token = _stack_directory.set(path)
     try:
         yield
@@ -58,7 +62,8 @@ def _base_directory() -> Path:
         root = pulumi.get_root_directory()
     except Exception:  # no Pulumi settings at all: a plain Python caller
         root = None
-    return Path(root) if root else Path.cwd()
+    # Under the SDK's mocks the root directory is a placeholder, not a directory.
+    return Path(root) if root and Path(root).is_dir() else Path.cwd()
 
 
 def policy_document_problems(document: Any) -> list[str]:
@@ -107,16 +112,65 @@ def load_policy_file(relative: str) -> tuple[dict[str, Any] | None, str | None]:
         return None, f"{path} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
 
 
+_Values = str | list[str]
+_Principal = str | dict[str, _Values]
+
+
+class _IamElement(BaseModel):
+    """IAM's own spelling (`Effect`, `Condition`), unknown elements refused: shape errors land on their key path."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    def as_json(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
+class StatementSpec(_IamElement):
+    """One IAM statement; the grammar beyond its shape is `policy_document_problems`'."""
+
+    Sid: str | None = None
+    Effect: str
+    Principal: _Principal | None = None
+    NotPrincipal: _Principal | None = None
+    Action: _Values | None = None
+    NotAction: _Values | None = None
+    Resource: _Values | None = None
+    NotResource: _Values | None = None
+    Condition: dict[str, dict[str, str | bool | int | float | list[str | bool | int | float]]] | None = None
+
+
+class PolicyDocumentSpec(_IamElement):
+    """A whole IAM policy document."""
+
+    Version: str | None = None
+    Id: str | None = None
+    Statement: StatementSpec | list[StatementSpec]
+
+
+def _json(value: Any) -> Any:
+    return value.as_json() if isinstance(value, _IamElement) else value
+
+
 class AuthPolicyFields(Spec):
     """The hand-written auth policy fields a service and the network share."""
 
-    auth_policy: dict[str, Any] | None = None
+    auth_policy: PolicyDocumentSpec | None = None
     """A full IAM policy document that replaces the generated one (Allow/Deny, Principal/NotPrincipal,
     Action, Resource, Condition)."""
     auth_policy_file: str | None = Field(default=None, exclude=True)
     """A JSON file holding the document, relative to the stack file; read when the config is read."""
-    extra_statements: list[dict[str, Any]] = Field(default_factory=list)
+    extra_statements: list[StatementSpec] = Field(default_factory=list)
     """Statements appended to the generated policy."""
+
+    @property
+    def auth_policy_document(self) -> dict[str, Any] | None:
+        """The hand-written document as JSON data."""
+        return _json(self.auth_policy)
+
+    @property
+    def extra_statement_documents(self) -> list[dict[str, Any]]:
+        """The extra statements as JSON data."""
+        return [statement.as_json() for statement in self.extra_statements]
 
     @model_validator(mode="before")
     @classmethod
@@ -141,13 +195,13 @@ class AuthPolicyFields(Spec):
     @model_validator(mode="after")
     def _documents_valid(self) -> "AuthPolicyFields":
         if self.auth_policy is not None:
-            problems = policy_document_problems(self.auth_policy)
+            problems = policy_document_problems(self.auth_policy_document)
             if problems:
                 raise rule_error("authPolicy", "; ".join(problems))
             if self.extra_statements:
                 raise rule_error("extraStatements", "extend the generated policy; with authPolicy, write them into it")
         if self.extra_statements:
-            problems = statements_problems(self.extra_statements)
+            problems = statements_problems(self.extra_statement_documents)
             if problems:
                 raise rule_error("extraStatements", "; ".join(problems))
         if self.auth_policy is not None and getattr(self, "auth_type", "AWS_IAM") != "AWS_IAM":

@@ -88,7 +88,7 @@ def auth_policy_document(spec: LatticeServiceSpec) -> dict[str, Any] | None:
     if spec.auth_type != "AWS_IAM":
         return None
     if spec.auth_policy is not None:
-        return dict(spec.auth_policy)
+        return spec.auth_policy_document
     callers = spec.allowed_callers
     if callers is None:
         return None
@@ -103,7 +103,7 @@ def auth_policy_document(spec: LatticeServiceSpec) -> dict[str, Any] | None:
         document = auth_policies.only_organizations(document, callers.organization_ids)
     if callers.methods:
         document = auth_policies.only_methods(document, callers.methods)
-    return auth_policies.with_statements(document, spec.extra_statements)
+    return auth_policies.with_statements(document, spec.extra_statement_documents)
 
 
 def association(spec: LatticeServiceSpec, service_id: Any) -> dict[str, Any]:

@@ -238,8 +238,11 @@ def run_program(
             await result
         exported.update(await pulumi.Output.from_input(dict(root.outputs)).future() or {})
 
+    # A program run on its own (not through run_network_stack/run_account_stack) reads this checkout's files.
+    directory = REPO_ROOT / ACCOUNT_STACKS_DIR if project == ACCOUNT_PROJECT else REPO_ROOT
     try:
-        pulumi.runtime.test(drive)()
+        with stack_directory(directory, unless_set=True):
+            pulumi.runtime.test(drive)()
     except Exception as error:
         # Kept on the error so a test can prove that bad config stopped the program before any registration.
         error.registrations = list(monitor.registrations)  # type: ignore[attr-defined]
