@@ -133,6 +133,7 @@ def _with_condition(statement: dict[str, Any], key: str, values: list[str]) -> d
     return {**statement, "Condition": condition}
 
 
+@_built_when_known
 def only_organizations(document: dict[str, Any], organization_ids: Iterable[str]) -> dict[str, Any]:
     """"Authenticated principals of the organization only": every Allow also requires `aws:PrincipalOrgID`.
 
@@ -144,6 +145,7 @@ def only_organizations(document: dict[str, Any], organization_ids: Iterable[str]
     return _narrow_allows(document, ORG_ID_KEY, wanted)
 
 
+@_built_when_known
 def only_methods(document: dict[str, Any], methods: Iterable[str]) -> dict[str, Any]:
     """"These methods only" (`[GET, HEAD]`: read-only): every Allow also requires the request method."""
     wanted = sorted({method.upper() for method in methods})
@@ -160,6 +162,7 @@ def _narrow_allows(document: dict[str, Any], key: str, values: list[str]) -> dic
     return {**document, "Statement": statements}
 
 
+@_built_when_known
 def with_statements(document: dict[str, Any], extra: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """The generated policy extended with hand-written statements, after the generated ones."""
     return {**document, "Statement": [*document["Statement"], *(dict(statement) for statement in extra)]}
