@@ -106,7 +106,7 @@ CASES = [
     (
         "a principal that opens the service to everyone",
         lambda c: order_service(c)["allowedCallers"]["principals"].append("*"),
-        "lattice:services.order-service.allowedCallers.principals: '*' would let anyone invoke the service",
+        "lattice:services.order-service.allowedCallers.principals[2]: '*' would let anyone invoke the service",
     ),
     (
         "an account this stack does not know in the network registry",

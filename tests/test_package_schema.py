@@ -136,7 +136,7 @@ COMPONENTS = {
 TYPES = {
     "TargetGroup": {
         "properties": {
-            "type": "str", "port": "int", "protocol": "str", "protocolVersion": "str", "vpcId": "Input[str]",
+            "type": "str", "port": "int", "protocol": "str", "protocolVersion": "str", "ipAddressType": "str", "vpcId": "Input[str]",
             "healthCheck": "HealthCheck", "targets": "list[Target]",
         },
         "required": [],

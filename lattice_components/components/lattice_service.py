@@ -8,7 +8,7 @@ import pulumi
 import pulumi_aws as aws
 
 from . import access_logs
-from ..inputs import auth_policies, service_inputs
+from ..inputs import auth_policies, naming, service_inputs
 from ..config import LatticeServiceSpec
 from ..config import ConfigError
 from ..config import validate_args
@@ -67,6 +67,8 @@ class TargetGroup(TypedDict):
     """HTTP, HTTPS or TCP; required for INSTANCE, IP and ALB groups, none for LAMBDA."""
     protocol_version: NotRequired[str]
     """HTTP1, HTTP2 or GRPC (the API's default is HTTP1)."""
+    ip_address_type: NotRequired[str]
+    """IPV4 (the API's default) or IPV6: the addresses an IP group registers; IP groups only."""
     vpc_id: NotRequired[pulumi.Input[str]]
     """The VPC of the targets (`vpc-...`); required for INSTANCE, IP and ALB groups, none for LAMBDA."""
     health_check: NotRequired[HealthCheck]
@@ -219,33 +221,40 @@ class LatticeService(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(spec.tags)
 
+        def named(old_names: list[str]) -> pulumi.ResourceOptions:
+            # Names changed to be unique (inputs/naming.py); the old one keeps deployed resources in place.
+            return pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(name=old) for old in old_names])
+
         service = aws.vpclattice.Service(f"{name}-service", **service_inputs.service(spec), opts=child)
 
         target_groups: dict[str, aws.vpclattice.TargetGroup] = {}
         for group_name, group in spec.target_groups.items():
             target_group = aws.vpclattice.TargetGroup(
-                f"{name}-{group_name}", **service_inputs.target_group(group_name, group, tags), opts=child
+                naming.target_group(name, group_name),
+                **service_inputs.target_group(group_name, group, tags),
+                opts=named(naming.legacy_target_group(name, group_name)),
             )
             target_groups[group_name] = target_group
             for target in group.targets:
+                port = service_inputs.named_port(group, target)
                 aws.vpclattice.TargetGroupAttachment(
-                    f"{name}-{group_name}-{target.id.rsplit(':', 1)[-1]}",
+                    naming.attachment(name, group_name, target.id, port),
                     **service_inputs.attachment(group, target, target_group.id),
-                    opts=child,
+                    opts=named(naming.legacy_attachment(name, group_name, target.id, port)),
                 )
         group_ids = {group_name: group.id for group_name, group in target_groups.items()}
 
         for listener_spec in spec.listeners:
             listener = aws.vpclattice.Listener(
-                f"{name}-{listener_spec.name}",
+                naming.listener(name, listener_spec.name),
                 **service_inputs.listener(listener_spec, service.id, group_ids, tags),
-                opts=child,
+                opts=named(naming.legacy_listener(name, listener_spec.name)),
             )
             for rule in listener_spec.rules:
                 aws.vpclattice.ListenerRule(
-                    f"{name}-{listener_spec.name}-{rule.name}",
+                    naming.rule(name, listener_spec.name, rule.name),
                     **service_inputs.rule(rule, service.id, listener.listener_id, group_ids, tags),
-                    opts=child,
+                    opts=named(naming.legacy_rule(name, listener_spec.name, rule.name)),
                 )
 
         policy = service_inputs.auth_policy_document(spec)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
-from ..apimodel import model
+from ..apimodel import model, value_rules
 from .base import (
     AccountId,
     AuthType,
@@ -17,7 +17,7 @@ from .base import (
     Spec,
     rule_error,
 )
-from .services import ServiceSpec
+from .services import RetentionDays, ServiceSpec, Tags
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -31,7 +31,18 @@ class SecurityGroupSpec(Spec):
     ports: list[Port] = Field(default_factory=lambda: [443], min_length=1)
     """The listener ports clients call (HTTP 80, HTTPS 443, ...)."""
     client_cidrs: list[str] = Field(min_length=1)
-    """Where the clients are, usually the VPC's CIDR."""
+    """Where the clients are, usually the VPC's CIDR (IPv4, written as its network address)."""
+
+    @model_validator(mode="after")
+    def _cidrs_fit(self) -> "SecurityGroupSpec":
+        for index, cidr in enumerate(self.client_cidrs):
+            problem = value_rules.ipv4_cidr_problem(cidr)
+            if problem:
+                raise rule_error(f"clientCidrs[{index}]", problem)
+            if cidr in self.client_cidrs[:index]:
+                # EC2: a second rule for the same CIDR fails as a duplicate rule.
+                raise rule_error(f"clientCidrs[{index}]", f"{cidr!r} is listed twice")
+        return self
 
 
 _SG_LIMIT = model.limits("CreateServiceNetworkVpcAssociation", "securityGroupIds")
@@ -50,6 +61,12 @@ class ConsumerSpec(Spec):
     def _coherent(self) -> "ConsumerSpec":
         if not model.limits("CreateServiceNetworkVpcAssociation", "vpcIdentifier").pattern_matches(self.vpc_id):
             raise rule_error("vpcId", f"{self.vpc_id!r} is not a VPC ID (vpc-xxxxxxxx)")
+        for index, group_id in enumerate(self.security_group_ids):
+            problem = value_rules.security_group_id_problem(group_id)
+            if problem:
+                raise rule_error(f"securityGroupIds[{index}]", problem)
+            if group_id in self.security_group_ids[:index]:
+                raise rule_error(f"securityGroupIds[{index}]", f"{group_id} is listed twice; an association takes each security group once")
         total = len(self.security_group_ids) + (1 if self.create_security_group else 0)
         if _SG_LIMIT.max is not None and total > _SG_LIMIT.max:
             raise rule_error("securityGroupIds", f"{total} security groups in all is above the API maximum {_SG_LIMIT.max}")
@@ -79,10 +96,24 @@ class NetworkSpec(Spec):
     organization_arn: str | None = None
     """Share with the whole organization (RAM principal); account shares are still made for outsiders."""
     access_logs: bool = False
-    access_log_retention_days: int = 30
+    access_log_retention_days: RetentionDays = 30
+    """Days CloudWatch Logs keeps the access logs: one of the values it accepts (1, 3, 5, 7, 14, 30, ...)."""
     protect: bool = False
     """Pulumi `protect` on the network and its share: `pulumi destroy` refuses to delete them."""
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _organization_fits(self) -> "NetworkSpec":
+        if self.organization_arn is not None:
+            problem = value_rules.organization_arn_problem(self.organization_arn)
+            if problem:
+                raise rule_error("organizationArn", problem)
+            arn_id = value_rules.organization_id_of(self.organization_arn)
+            if self.organization_id is not None and arn_id != self.organization_id:
+                raise rule_error(
+                    "organizationArn", f"names organization {arn_id} but organizationId is {self.organization_id}: one network, one organization"
+                )
+        return self
 
 
 class NetworkStackConfig(Spec):
@@ -117,6 +148,33 @@ class AccountStackConfig(Spec):
     services: dict[ServiceName, ServiceSpec] = Field(default_factory=dict)
     consumers: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")], ConsumerSpec] = Field(default_factory=dict)
 
+    @model_validator(mode="after")
+    def _account_wide_rules(self) -> "AccountStackConfig":
+        if self.deploy_role_name:
+            problem = value_rules.role_name_problem(self.deploy_role_name)
+            if problem:
+                raise rule_error("deployRoleName", problem)
+        # Target group names are unique per account and Region (CreateTargetGroup fails with a conflict), and a
+        # VPC joins one service network only: both hold across the services and consumers of this stack.
+        groups: dict[str, str] = {}
+        for service_name, service in self.services.items():
+            for group_name in service.target_groups:
+                if group_name in groups:
+                    raise rule_error(
+                        f"services.{service_name}.targetGroups.{group_name}",
+                        f"is also a target group of service {groups[group_name]!r}; target group names are unique per account",
+                    )
+                groups[group_name] = service_name
+        vpcs: dict[str, str] = {}
+        for consumer_name, consumer in self.consumers.items():
+            if consumer.vpc_id in vpcs:
+                raise rule_error(
+                    f"consumers.{consumer_name}.vpcId",
+                    f"{consumer.vpc_id} is already associated by consumer {vpcs[consumer.vpc_id]!r}; a VPC joins one service network only",
+                )
+            vpcs[consumer.vpc_id] = consumer_name
+        return self
+
 
 class ConsumerVpcSpec(ConsumerSpec):
     """`ConsumerVpcAttachment` args: a consumer spec and the network it attaches to."""
@@ -124,7 +182,7 @@ class ConsumerVpcSpec(ConsumerSpec):
     service_network_arn: Any
     region: str | None = None
     """Region of the network; needed only to look up the Lattice prefix list for a created security group."""
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _region_for_prefix_list(self) -> "ConsumerVpcSpec":

@@ -46,8 +46,14 @@ def target_group(name: str, group: TargetGroupSpec, tags: Mapping[str, str]) -> 
 def attachment(group: TargetGroupSpec, target: TargetSpec, target_group_id: Any) -> dict[str, Any]:
     return {
         "target_group_identifier": target_group_id,
-        "target": {"id": target.id, "port": target.port if target.port is not None else group.port},
+        "target": {"id": target.id, "port": group.target_port(target)},
     }
+
+
+def named_port(group: TargetGroupSpec, target: TargetSpec) -> int | None:
+    """The port an attachment's name carries: the target's own when it differs from the group's, else none."""
+    port = group.target_port(target)
+    return port if port != group.port else None
 
 
 def listener(spec: ListenerSpec, service_id: Any, group_ids: Mapping[str, Any], tags: Mapping[str, str]) -> dict[str, Any]:
