@@ -60,13 +60,21 @@ def test_two_different_listener_and_rule_triples_never_share_a_name(a, b):
     assert (naming.rule(*a) == naming.rule(*b)) is (a == b)
 
 
+OUTPUT_ID = object()  # a target ID that is another resource's output: the component names it by position
+
+
+def identity(component, group, target, port, index):
+    """What tells two attachments apart: a written ID by itself, an output ID by its position."""
+    return (component, group, target if isinstance(target, str) else ("output", index), port)
+
+
 @given(
-    a=st.tuples(COMPONENT_NAME, LATTICE_NAME, TARGET, PORT),
-    b=st.tuples(COMPONENT_NAME, LATTICE_NAME, TARGET, PORT),
+    a=st.tuples(COMPONENT_NAME, LATTICE_NAME, st.one_of(TARGET, st.just(OUTPUT_ID)), PORT, st.integers(0, 3)),
+    b=st.tuples(COMPONENT_NAME, LATTICE_NAME, st.one_of(TARGET, st.just(OUTPUT_ID)), PORT, st.integers(0, 3)),
 )
 @settings(max_examples=400, deadline=None)
 def test_two_different_attachments_never_share_a_name(a, b):
-    assert (naming.attachment(*a) == naming.attachment(*b)) is (a == b)
+    assert (naming.attachment(*a) == naming.attachment(*b)) is (identity(*a) == identity(*b))
 
 
 @given(target=TARGET, port=PORT)

@@ -235,10 +235,10 @@ class LatticeService(pulumi.ComponentResource):
                 opts=named(naming.legacy_target_group(name, group_name)),
             )
             target_groups[group_name] = target_group
-            for target in group.targets:
+            for index, target in enumerate(group.targets):
                 port = service_inputs.named_port(group, target)
                 aws.vpclattice.TargetGroupAttachment(
-                    naming.attachment(name, group_name, target.id, port),
+                    naming.attachment(name, group_name, target.id, port, index),
                     **service_inputs.attachment(group, target, target_group.id),
                     opts=named(naming.legacy_attachment(name, group_name, target.id, port)),
                 )

@@ -45,6 +45,8 @@ def retention_days(days: int) -> int:
 
 
 def _tags_fit(tags: dict[str, str]) -> dict[str, str]:
+    if is_output(tags):
+        return tags
     problems = value_rules.tag_problems(tags)
     if problems:
         key, rule = problems[0]
@@ -166,6 +168,8 @@ class TargetGroupSpec(Spec):
     def _targets_fit(self) -> None:
         seen: dict[tuple[str, int | None], int] = {}
         for index, target in enumerate(self.targets):
+            if is_output(target.id):
+                continue  # another resource's output: checked when it resolves, if at all
             problem = value_rules.target_problem(self.type, target.id, self.ip_address_type)
             if problem:
                 raise rule_error(f"targets[{index}].id", problem)
@@ -337,6 +341,8 @@ class AllowedCallersSpec(Spec):
     @model_validator(mode="after")
     def _principals_are_arns_or_accounts(self) -> "AllowedCallersSpec":
         for index, value in enumerate(self.principals):
+            if is_output(value):
+                continue
             if value == "*":
                 raise rule_error(f"principals[{index}]", "'*' would let anyone invoke the service; list principals or organizationIds")
             problem = value_rules.principal_problem(value)

@@ -15,6 +15,7 @@ from .base import (
     ServiceName,
     ServiceNetworkName,
     Spec,
+    is_output,
     rule_error,
 )
 from .services import RetentionDays, ServiceSpec, Tags
@@ -36,6 +37,8 @@ class SecurityGroupSpec(Spec):
     @model_validator(mode="after")
     def _cidrs_fit(self) -> "SecurityGroupSpec":
         for index, cidr in enumerate(self.client_cidrs):
+            if is_output(cidr):
+                continue
             problem = value_rules.ipv4_cidr_problem(cidr)
             if problem:
                 raise rule_error(f"clientCidrs[{index}]", problem)
@@ -62,6 +65,8 @@ class ConsumerSpec(Spec):
         if not model.limits("CreateServiceNetworkVpcAssociation", "vpcIdentifier").pattern_matches(self.vpc_id):
             raise rule_error("vpcId", f"{self.vpc_id!r} is not a VPC ID (vpc-xxxxxxxx)")
         for index, group_id in enumerate(self.security_group_ids):
+            if is_output(group_id):
+                continue
             problem = value_rules.security_group_id_problem(group_id)
             if problem:
                 raise rule_error(f"securityGroupIds[{index}]", problem)
@@ -109,7 +114,7 @@ class NetworkSpec(Spec):
             if problem:
                 raise rule_error("organizationArn", problem)
             arn_id = value_rules.organization_id_of(self.organization_arn)
-            if self.organization_id is not None and arn_id != self.organization_id:
+            if isinstance(self.organization_id, str) and arn_id != self.organization_id:
                 raise rule_error(
                     "organizationArn", f"names organization {arn_id} but organizationId is {self.organization_id}: one network, one organization"
                 )

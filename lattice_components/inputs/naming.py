@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import re
+from typing import Any
 
 SEPARATOR = "--"
 
@@ -41,15 +42,18 @@ def rule(component: str, listener_name: str, rule_name: str) -> str:
     return _join(component, listener_name, rule_name)
 
 
-def target_token(target_id: str, port: int | None) -> str:
+def target_token(target_id: Any, port: int | None, index: int = 0) -> str:
     """A target as a name part: readable, without `--`, never starting with `-`, and one per (ID, port).
 
     Instance IDs and IPv4 addresses are kept as written; IPv6 addresses are written in their canonical form
     with `.` for `:` (no `::` in a URN); anything else (ARNs) keeps its last `:`/`/` segment for the reader
-    plus a short hash of the whole ID, which is what makes it unique. A port other than the group's is added
-    as `@<port>`.
+    plus a short hash of the whole ID, which is what makes it unique. An ID that is another resource's output
+    (unknown until that one exists) is named by its position, `target-<index>`, which no written ID produces
+    (those have a `.` or start with `i-`). A port other than the group's is added as `@<port>`.
     """
-    if re.fullmatch(r"i-[0-9a-f]+|\d{1,3}(\.\d{1,3}){3}", target_id):
+    if not isinstance(target_id, str):
+        token = f"target-{index}"
+    elif re.fullmatch(r"i-[0-9a-f]+|\d{1,3}(\.\d{1,3}){3}", target_id):
         token = target_id
     else:
         try:
@@ -65,9 +69,9 @@ def target_token(target_id: str, port: int | None) -> str:
     return token if port is None else f"{token}@{port}"
 
 
-def attachment(component: str, group: str, target_id: str, port: int | None) -> str:
-    """`port`: the target's port when it differs from the group's, else None."""
-    return _join(component, group, target_token(target_id, port))
+def attachment(component: str, group: str, target_id: Any, port: int | None, index: int = 0) -> str:
+    """`port`: the target's port when it differs from the group's, else None; `index`: its place in the list."""
+    return _join(component, group, target_token(target_id, port, index))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -91,8 +95,8 @@ def legacy_rule(component: str, listener_name: str, rule_name: str) -> list[str]
     return _legacy(f"{component}-{listener_name}-{rule_name}")
 
 
-def legacy_attachment(component: str, group: str, target_id: str, port: int | None) -> list[str]:
+def legacy_attachment(component: str, group: str, target_id: Any, port: int | None) -> list[str]:
     """Old attachment names ignored the port, so only a target on the group's port had that name."""
-    if port is not None:
+    if port is not None or not isinstance(target_id, str):
         return []
     return _legacy(f"{component}-{group}-{target_id.rsplit(':', 1)[-1]}")
