@@ -295,9 +295,16 @@ def test_role_names_iam_accepts_are_accepted_everywhere(name):
     assert account_problems(config) == []
 
 
+@pytest.mark.parametrize("name", ["LatticeDeployRole", "deploy/LatticeDeployRole", "ci/deploy/Lattice.Deploy@2"])
+def test_a_deploy_role_may_have_a_path(name):
+    config = copy.deepcopy(ORDERS_DEV)
+    config["lattice:deployRoleName"] = name
+    assert account_problems(config) == []
+
+
 @given(name=st.one_of(
     ROLE_NAME.map(lambda n: n + " "), ROLE_NAME.map(lambda n: n + "*"), st.text("ab", min_size=65, max_size=80),
-    ROLE_NAME.map(lambda n: n + "/"),
+    ROLE_NAME.map(lambda n: n + "/"), ROLE_NAME.map(lambda n: "/" + n),
 ))
 @settings(max_examples=50, deadline=None)
 def test_role_names_iam_rejects_are_refused_at_config_time(name):
@@ -404,3 +411,27 @@ def test_the_account_program_stops_before_registering_anything(network_outputs, 
     assert SOURCE in str(raised.value)
     assert any(problem.startswith(path + ":") for problem in raised.value.problems), raised.value.problems
     assert [r.type for r in raised.value.registrations if r.type.startswith("aws:")] == []
+
+
+def test_lattice_plan_exits_2_with_the_file_and_key_path(tmp_path):
+    # GIVEN a copy of the repository whose orders stack keeps access logs for 31 days (CloudWatch takes 30 or 60)
+    import shutil
+
+    import yaml
+    from typer.testing import CliRunner
+
+    from lattice_components.tools.cli import app
+
+    for name in ("Pulumi.yaml", "Pulumi.dev.yaml"):
+        shutil.copy(offline.REPO_ROOT / name, tmp_path / name)
+    shutil.copytree(offline.REPO_ROOT / "stacks", tmp_path / "stacks")
+    path = tmp_path / "stacks" / "Pulumi.orders-dev.yaml"
+    document = yaml.safe_load(path.read_text())
+    document["config"]["lattice:services"]["order-service"].update(accessLogs=True, accessLogRetentionDays=31)
+    path.write_text(yaml.safe_dump(document))
+    # WHEN the plan runs; THEN exit 2, one line naming the file, the key path and CloudWatch's rule, no traceback
+    result = CliRunner().invoke(app, ["plan", "dev", "--project-dir", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "stacks/Pulumi.orders-dev.yaml" in result.output
+    assert "lattice:services.order-service.accessLogRetentionDays: 31 is not a retention CloudWatch Logs accepts" in result.output
+    assert "Traceback" not in result.output

@@ -102,6 +102,12 @@ def role_name_problem(name: str) -> str | None:
     return _iam_name_problem("roleNameType", "role", name)
 
 
+def role_with_path_problem(value: str) -> str | None:
+    """A role as `role/<value>` of its ARN names it: `Name`, or `path/to/Name` for a role created with a path."""
+    path, slash, name = value.rpartition("/")
+    return (_path_problem(f"/{path}/") if slash else None) or role_name_problem(name)
+
+
 def _path_problem(path: str) -> str | None:
     meta = _meta("iam", "pathType")
     if not pattern_fullmatch(meta.get("pattern", ".*"), path) or len(path) > meta.get("max", len(path)):
@@ -127,8 +133,8 @@ def principal_problem(principal: str) -> str | None:
         kind, _, rest = resource.partition("/")
         if kind not in ("role", "user") or not rest:
             return f"{principal!r} names {kind!r}: an IAM principal is root, role/<name> or user/<name>"
-        path, _, name = rest.rpartition("/")
-        problem = _path_problem(f"/{path}/") if path else None
+        path, slash, name = rest.rpartition("/")
+        problem = _path_problem(f"/{path}/") if slash else None
         return problem or _iam_name_problem("roleNameType" if kind == "role" else "userNameType", kind, name)
     kind, _, rest = resource.partition("/")
     if kind == "assumed-role" and rest.count("/") == 1:

@@ -149,14 +149,15 @@ class AccountStackConfig(Spec):
     network_stack: str
     """The shared-network stack to read (`organization/lattice-network/dev` on a self-managed backend)."""
     deploy_role_name: str = "LatticeDeployRole"
-    """The role Pulumi assumes in this account (`arn:aws:iam::<id>:role/<name>`); empty: use ambient credentials."""
+    """The role Pulumi assumes in this account (`arn:aws:iam::<id>:role/<name>`; `path/name` for a role with a
+    path); empty: use ambient credentials."""
     services: dict[ServiceName, ServiceSpec] = Field(default_factory=dict)
     consumers: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")], ConsumerSpec] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _account_wide_rules(self) -> "AccountStackConfig":
         if self.deploy_role_name:
-            problem = value_rules.role_name_problem(self.deploy_role_name)
+            problem = value_rules.role_with_path_problem(self.deploy_role_name)
             if problem:
                 raise rule_error("deployRoleName", problem)
         # Target group names are unique per account and Region (CreateTargetGroup fails with a conflict), and a
