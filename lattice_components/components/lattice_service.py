@@ -28,9 +28,9 @@ class HealthCheck(TypedDict):
     enabled: NotRequired[bool]
     """Run the health check (default true). `false` sends an explicitly disabled check."""
     protocol: NotRequired[str]
-    """HTTP, HTTPS or TCP; defaults to the target group's protocol."""
+    """HTTP or HTTPS; defaults to HTTP, the API's default. Required to enable a check on a TCP group."""
     protocol_version: NotRequired[str]
-    """HTTP1 (default) or HTTP2."""
+    """HTTP1 (default) or HTTP2. Required to enable a check on a TCP group."""
     path: NotRequired[str]
     """The path requested, starting with `/` (default `/`)."""
     port: NotRequired[int]
@@ -72,7 +72,7 @@ class TargetGroup(TypedDict):
     vpc_id: NotRequired[pulumi.Input[str]]
     """The VPC of the targets (`vpc-...`); required for INSTANCE, IP and ALB groups, none for LAMBDA."""
     health_check: NotRequired[HealthCheck]
-    """The health check of an INSTANCE or IP group (default: the API's; `enabled` false turns it off); LAMBDA and ALB groups take none."""
+    """The health check of an INSTANCE or IP group (default: the one AWS applies, on for HTTP1 groups and off for HTTP2, gRPC and TCP ones; `enabled` false turns it off); LAMBDA and ALB groups take none."""
     targets: NotRequired[list[Target]]
     """The targets to register (default none)."""
 

@@ -131,8 +131,8 @@ class TargetGroupSpec(Spec):
     vpc_id: Any = None
     """The VPC of the targets; required for INSTANCE, IP and ALB groups."""
     health_check: HealthCheckSpec | None = None
-    """INSTANCE and IP groups get the default health check unless `enabled: false`; LAMBDA and ALB groups
-    take none (the API rejects it)."""
+    """INSTANCE and IP groups get the health check AWS applies by default (on for HTTP1, off for HTTP2, gRPC
+    and TCP) unless one is given; LAMBDA and ALB groups take none (the API rejects it)."""
     targets: list[TargetSpec] = Field(default_factory=list)
 
     @model_validator(mode="after")
