@@ -264,20 +264,38 @@ def copy_repo(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_lattice_plan_exits_2_naming_both_files_before_running_any_program(tmp_path, monkeypatch):
-    # GIVEN a second stack file of dev deploying a target group the orders stack already deploys into its account
+def test_lattice_plan_exits_2_naming_both_files_and_every_files_own_problem(tmp_path):
+    # GIVEN a second stack file of dev deploying a target group the orders stack already deploys into its
+    # account, and a mistake of the orders file's own
     root = copy_repo(tmp_path)
-    orders = yaml.safe_load((root / "stacks" / "Pulumi.orders-dev.yaml").read_text())
+    orders_path = root / "stacks" / "Pulumi.orders-dev.yaml"
+    orders = yaml.safe_load(orders_path.read_text())
     extra = {"config": {"lattice:account": "orders", "lattice:services": {
         "extra-service": dict(orders["config"]["lattice:services"]["inventory-service"]),
     }}}
     (root / "stacks" / "Pulumi.ordersextra-dev.yaml").write_text(yaml.safe_dump(extra))
-    ran = []
-    monkeypatch.setattr(offline, "run_environment", lambda *a, **k: ran.append(a))
+    orders["config"]["lattice:services"]["order-service"]["listeners"][0]["port"] = 70000
+    orders_path.write_text(yaml.safe_dump(orders))
     # WHEN the plan runs
     result = CliRunner().invoke(app, ["plan", "dev", "--project-dir", str(root)])
-    # THEN it exits 2 naming both files and key paths, and no program ran
+    # THEN it exits 2, naming both files and key paths of the conflict, and the file's own problem, in one run
     assert result.exit_code == 2, result.output
     assert "stacks/Pulumi.ordersextra-dev.yaml: lattice:services.extra-service.targetGroups.inventory-service-fn" in result.output
     assert "stacks/Pulumi.orders-dev.yaml: lattice:services.inventory-service.targetGroups.inventory-service-fn" in result.output
-    assert ran == []
+    assert "lattice:services.order-service.listeners[0].port: 70000 is above the maximum 65535" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_environment_whose_files_are_fine_alone_but_conflict_together_is_refused(tmp_path):
+    root = copy_repo(tmp_path)
+    platform = yaml.safe_load((root / "stacks" / "Pulumi.platform-dev.yaml").read_text())
+    mobile_path = root / "stacks" / "Pulumi.mobile-dev.yaml"
+    mobile = yaml.safe_load(mobile_path.read_text())
+    mobile["config"]["lattice:consumers"]["mobile-backend"]["vpcId"] = platform["config"]["lattice:consumers"]["frontend"]["vpcId"]
+    mobile_path.write_text(yaml.safe_dump(mobile))
+    with pytest.raises(ConfigError) as raised:
+        plan.build("dev", root)
+    assert raised.value.problems == [
+        "stacks/Pulumi.platform-dev.yaml: lattice:consumers.frontend.vpcId: vpc-frontend is also associated by "
+        "stacks/Pulumi.mobile-dev.yaml: lattice:consumers.mobile-backend.vpcId; a VPC is associated with one service network only"
+    ]

@@ -87,14 +87,28 @@ def run_policies(env_run: offline.EnvironmentRun) -> list[Finding]:
     return findings
 
 
-def check_environment(env: str, root: Path = offline.REPO_ROOT) -> None:
-    """Rules across the stacks of `env` (names per account, one network per VPC), before any program runs."""
+def environment_problems(env: str, root: Path = offline.REPO_ROOT) -> list[str]:
+    """Rules across the stacks of `env` (names per account, one network per VPC), from the files as written.
+
+    A file that cannot be read is skipped here: running the environment reports it, with every other file's.
+    """
+    def config_of(path: Path) -> dict[str, Any] | None:
+        try:
+            return offline.load_stack_file(path)
+        except (ConfigError, OSError, ValueError):
+            return None
+
     network = offline.network_stack_file(env, root)
     stacks = [
-        environment_rules.StackFile(str(path.relative_to(root)), offline.load_stack_file(path))
+        environment_rules.StackFile(str(path.relative_to(root)), config)
         for path in offline.account_stack_files(env, root)
+        if (config := config_of(path)) is not None
     ]
-    problems = environment_rules.check_environment(offline.load_stack_file(network) if network.exists() else {}, stacks)
+    return environment_rules.check_environment((config_of(network) if network.exists() else None) or {}, stacks)
+
+
+def check_environment(env: str, root: Path = offline.REPO_ROOT) -> None:
+    problems = environment_problems(env, root)
     if problems:
         raise ConfigError(problems, f"environment {env!r} (its stack files together)")
 
@@ -118,8 +132,19 @@ def refuse_duplicate_urns(runs: list[offline.ProgramRun]) -> None:
 
 
 def build(env: str, root: Path = offline.REPO_ROOT) -> PlanReport:
-    check_environment(env, root)
-    env_run = offline.run_environment(env, root)
+    # Each stack's own `pulumi up` cannot see the others: conflicts between them are the plan's to find, and
+    # reported together with every file's own problems, in one run.
+    across = environment_problems(env, root)
+    try:
+        env_run = offline.run_environment(env, root)
+    except ConfigError as error:
+        if not across:
+            raise
+        raise ConfigError(
+            across + [f"{error.source}: {problem}" for problem in error.problems], f"environment {env!r}"
+        ) from None
+    if across:
+        raise ConfigError(across, f"environment {env!r} (its stack files together)")
     refuse_duplicate_urns(env_run.runs)
     access = topology.access_rows(env_run)
     return PlanReport(
