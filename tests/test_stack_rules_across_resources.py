@@ -119,3 +119,37 @@ def test_a_target_is_registered_once_per_group(first, second, duplicate):
     found = findings(resources, "duplicate-target")
     assert (found == [("two", "target", f"{second[0]} is already registered in target group 'web' by 'one'")]) is duplicate
     assert (found == []) is (not duplicate)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The same rules on one raw resource (`check_resource`, the `lattice-api-model` policy and the preflight)
+# --------------------------------------------------------------------------------------------------------------
+
+from lattice_components.apimodel import check_resource  # noqa: E402
+
+VPC_ASSOCIATION = "aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation"
+
+
+@pytest.mark.parametrize(("group_protocol", "check", "expected"), [
+    ("HTTP", {"enabled": True, "protocol": "TCP"}, ["config.healthCheck.protocol"]),
+    ("HTTP", {"enabled": True, "protocol": "HTTPS"}, []),
+    ("TCP", {"enabled": True, "protocol": "HTTP", "protocolVersion": "HTTP1", "path": "/"}, []),
+    ("TCP", {"enabled": True, "protocol": "HTTP"}, ["config.healthCheck.protocolVersion"]),
+    ("TCP", {"enabled": True, "path": "/health"}, ["config.healthCheck.protocol", "config.healthCheck.protocolVersion"]),
+    ("TCP", {"enabled": "true", "protocolVersion": "HTTP2"}, ["config.healthCheck.protocol"]),
+    ("TCP", {"enabled": False}, []),
+])
+def test_a_raw_target_groups_health_check_is_http_or_https_and_complete_on_tcp(group_protocol, check, expected):
+    props = {"name": "web", "type": "INSTANCE",
+             "config": {"port": 8080.0, "protocol": group_protocol, "vpcIdentifier": "vpc-backend1", "healthCheck": check}}
+    assert [v.path for v in check_resource(TARGET_GROUP, props) if v.kind == "health-check"] == expected
+
+
+@pytest.mark.parametrize(("groups", "flagged"), [
+    (["sg-0123456789abcdef0", "sg-0123456789abcdef1"], []),
+    (["sg-0123456789abcdef0", "sg-0123456789abcdef0"], ["securityGroupIds[1]"]),
+    (["sg-0123456789abcdef0", UNKNOWN, "sg-0123456789abcdef0", UNKNOWN], ["securityGroupIds[2]"]),
+])
+def test_a_raw_vpc_association_lists_each_security_group_once(groups, flagged):
+    props = {"vpcIdentifier": "vpc-backend1", "serviceNetworkIdentifier": "sn-0123456789abcdef0", "securityGroupIds": groups}
+    assert [v.path for v in check_resource(VPC_ASSOCIATION, props) if v.kind == "duplicate"] == flagged
