@@ -435,3 +435,39 @@ def test_lattice_plan_exits_2_with_the_file_and_key_path(tmp_path):
     assert "stacks/Pulumi.orders-dev.yaml" in result.output
     assert "lattice:services.order-service.accessLogRetentionDays: 31 is not a retention CloudWatch Logs accepts" in result.output
     assert "Traceback" not in result.output
+
+
+def test_every_bad_item_is_reported_at_once_under_its_own_index_or_key():
+    # GIVEN two bad security group IDs, two bad CIDRs, two reserved tag keys and a bad principal
+    platform = copy.deepcopy(PLATFORM_DEV)
+    platform["lattice:consumers"]["frontend"]["securityGroupIds"] = ["sg-1", "sg-2"]
+    platform["lattice:consumers"]["frontend"]["createSecurityGroup"]["clientCidrs"] = ["10.0.0.1/16", "x"]
+    orders = copy.deepcopy(ORDERS_DEV)
+    orders["lattice:services"]["order-service"]["tags"] = {"aws:a": "1", "AWS:b": "2"}
+    orders["lattice:services"]["order-service"]["allowedCallers"]["principals"].append("arn:aws:iam::111111111111:group/x")
+    # THEN each is one line, under the path the user wrote
+    assert [problem.split(": ")[0] for problem in account_problems(platform)] == [
+        "lattice:consumers.frontend.securityGroupIds[0]",
+        "lattice:consumers.frontend.securityGroupIds[1]",
+        "lattice:consumers.frontend.createSecurityGroup.clientCidrs[0]",
+        "lattice:consumers.frontend.createSecurityGroup.clientCidrs[1]",
+    ]
+    assert sorted(problem.split(": ")[0] for problem in account_problems(orders)) == [
+        "lattice:services.order-service.allowedCallers.principals[2]",
+        "lattice:services.order-service.tags.AWS:b",
+        "lattice:services.order-service.tags.aws:a",
+    ]
+
+
+@pytest.mark.parametrize(("where", "values", "path"), [
+    ("principals", ["arn:aws:iam::111111111111:role/A", "arn:aws:iam::111111111111:role/A"], "allowedCallers.principals[1]"),
+    ("cidrs", ["10.0.0.0/16", "10.0.0.0/16"], "createSecurityGroup.clientCidrs[1]"),
+])
+def test_a_value_listed_twice_is_named_at_its_second_index(where, values, path):
+    if where == "principals":
+        config = copy.deepcopy(ORDERS_DEV)
+        config["lattice:services"]["order-service"]["allowedCallers"]["principals"] = values
+    else:
+        config = copy.deepcopy(PLATFORM_DEV)
+        config["lattice:consumers"]["frontend"]["createSecurityGroup"]["clientCidrs"] = values
+    assert "is listed twice" in the_problem(account_problems(config), path + ":")

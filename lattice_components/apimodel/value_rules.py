@@ -60,26 +60,26 @@ def retention_problem(days: int) -> str | None:
 # --------------------------------------------------------------------------------------------------------------
 
 
-def tag_problems(tags: dict[str, str]) -> list[tuple[str, str]]:
-    """(key, rule) for every tag the Lattice API would refuse.
+def tag_key_problem(key: str) -> str | None:
+    """The Lattice model's `TagKey` lengths, and the `aws:` prefix AWS reserves in any letter case (AWS General
+    Reference, "Tagging best practices": "you can't use aws: ... as a prefix"). The same page asks not to start
+    *values* with `aws:` either, but no Lattice API documents rejecting such a value, so values are not checked
+    for it."""
+    limits = model.shape("TagKey").metadata
+    low, high = limits.get("min", 0), limits.get("max", len(key))
+    if not low <= len(key) <= high:
+        return f"tag key {key[:40]!r}{'...' if len(key) > 40 else ''} has {len(key)} characters; the API takes {low}-{high}"
+    if key.lower().startswith("aws:"):
+        return f"tag key {key!r} starts with 'aws:', which AWS reserves for its own tags"
+    return None
 
-    Lengths come from the Lattice model's `TagKey`/`TagValue`/`TagMap`. The `aws:` prefix is reserved for AWS
-    in any letter case (AWS General Reference, "Tagging best practices": "you can't use aws: ... as a prefix").
-    The same page asks not to start *values* with `aws:` either, but no Lattice API documents rejecting such a
-    value, so values are not checked for it.
-    """
-    key_limits, value_limits, map_limits = model.shape("TagKey").metadata, model.shape("TagValue").metadata, model.shape("TagMap").metadata
-    problems: list[tuple[str, str]] = []
-    if map_limits.get("max") is not None and len(tags) > map_limits["max"]:
-        problems.append(("", f"has {len(tags)} tags, above the API maximum {map_limits['max']}"))
-    for key, value in tags.items():
-        if not key_limits.get("min", 0) <= len(key) <= key_limits.get("max", len(key)):
-            problems.append((key, f"tag key {key!r} must be {key_limits.get('min')}-{key_limits.get('max')} characters"))
-        if key.lower().startswith("aws:"):
-            problems.append((key, f"tag key {key!r} starts with 'aws:', which AWS reserves for its own tags"))
-        if isinstance(value, str) and not value_limits.get("min", 0) <= len(value) <= value_limits.get("max", len(value)):
-            problems.append((key, f"tag value of {key!r} is {len(value)} characters, above the API maximum {value_limits.get('max')}"))
-    return problems
+
+def tag_value_problem(value: str) -> str | None:
+    limits = model.shape("TagValue").metadata
+    low, high = limits.get("min", 0), limits.get("max", len(value))
+    if not low <= len(value) <= high:
+        return f"tag value has {len(value)} characters; the API takes {low}-{high}"
+    return None
 
 
 # --------------------------------------------------------------------------------------------------------------

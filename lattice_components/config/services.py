@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
-from pydantic_core import PydanticCustomError
 from pydantic.alias_generators import to_camel
 
 from ..apimodel import model, value_rules
@@ -44,21 +43,44 @@ def retention_days(days: int) -> int:
     return days
 
 
-def _tags_fit(tags: dict[str, str]) -> dict[str, str]:
-    if is_output(tags):
-        return tags
-    problems = value_rules.tag_problems(tags)
-    if problems:
-        key, rule = problems[0]
-        raise PydanticCustomError("lattice_rule", "{rule}", {"path": key, "rule": rule}) if key else ValueError(rule)
-    return tags
+def _tag_key(key: str) -> str:
+    problem = value_rules.tag_key_problem(key)
+    if problem:
+        raise ValueError(problem)
+    return key
 
 
-Tags = Annotated[dict[str, str], AfterValidator(_tags_fit)]
-"""Resource tags: lengths from the Lattice model, no key starting with `aws:`."""
+def _tag_value(value: str) -> str:
+    problem = value_rules.tag_value_problem(value) if isinstance(value, str) else None
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+TagKey = Annotated[str, AfterValidator(_tag_key)]
+"""A tag key: the Lattice model's `TagKey` lengths, not starting with `aws:` (reserved by AWS, in any case)."""
+TagValue = Annotated[str, AfterValidator(_tag_value)]
+"""A tag value: the Lattice model's `TagValue` lengths."""
+Tags = Annotated[dict[TagKey, TagValue], Field(max_length=model.shape("TagMap").metadata.get("max"))]
+"""Resource tags, each key and value checked on its own, so every bad tag is reported."""
 
 RetentionDays = Annotated[int, AfterValidator(retention_days)]
 """A CloudWatch Logs retention, in days: one of the values `PutRetentionPolicy` accepts."""
+
+
+def _principal(value: str) -> str:
+    if is_output(value):
+        return value  # another resource's output: checked when it resolves
+    if value == "*":
+        raise ValueError("'*' would let anyone invoke the service; list principals or organizationIds")
+    problem = value_rules.principal_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+Principal = Annotated[str, AfterValidator(_principal)]
+"""An IAM principal an auth policy may name; checked per item, so every bad one is reported under its index."""
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -333,24 +355,18 @@ class ListenerSpec(Spec):
 class AllowedCallersSpec(Spec):
     """Who may invoke a service: the service's auth policy is generated from this list."""
 
-    principals: list[str] = Field(default_factory=list)
+    principals: list[Principal] = Field(default_factory=list)
     """IAM role or user ARNs (`arn:aws:iam::123456789012:role/FrontendAppRole`) or 12-digit account IDs."""
     organization_ids: list[OrganizationId] = Field(default_factory=list)
     """Every principal of these AWS Organizations (`aws:PrincipalOrgID`)."""
 
-    @model_validator(mode="after")
-    def _principals_are_arns_or_accounts(self) -> "AllowedCallersSpec":
-        for index, value in enumerate(self.principals):
-            if is_output(value):
-                continue
-            if value == "*":
-                raise rule_error(f"principals[{index}]", "'*' would let anyone invoke the service; list principals or organizationIds")
-            problem = value_rules.principal_problem(value)
-            if problem:
-                raise rule_error(f"principals[{index}]", problem)
-            if value in self.principals[:index]:
-                raise rule_error(f"principals[{index}]", f"{value!r} is listed twice")
-        return self
+    @field_validator("principals")
+    @classmethod
+    def _each_once(cls, values: list[str]) -> list[str]:
+        for index, value in enumerate(values):
+            if not is_output(value) and value in values[:index]:
+                raise rule_error(f"[{index}]", f"{value!r} is listed twice")
+        return values
 
 
 class ServiceSpec(Spec):

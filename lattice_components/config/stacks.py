@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from ..apimodel import model, value_rules
 from .base import (
@@ -26,26 +26,38 @@ from .services import RetentionDays, ServiceSpec, Tags
 # --------------------------------------------------------------------------------------------------------------
 
 
+def _checked(problem_of):
+    def check(value: str) -> str:
+        problem = None if is_output(value) else problem_of(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    return AfterValidator(check)
+
+
+Cidr = Annotated[str, _checked(value_rules.ipv4_cidr_problem)]
+"""An IPv4 CIDR block as a security group rule stores it."""
+SecurityGroupId = Annotated[str, _checked(value_rules.security_group_id_problem)]
+"""A security group ID, by the Lattice model's `SecurityGroupId` pattern."""
+
+
 class SecurityGroupSpec(Spec):
     """A security group this project creates for a VPC association: clients in the VPC may reach Lattice."""
 
     ports: list[Port] = Field(default_factory=lambda: [443], min_length=1)
     """The listener ports clients call (HTTP 80, HTTPS 443, ...)."""
-    client_cidrs: list[str] = Field(min_length=1)
+    client_cidrs: list[Cidr] = Field(min_length=1)
     """Where the clients are, usually the VPC's CIDR (IPv4, written as its network address)."""
 
-    @model_validator(mode="after")
-    def _cidrs_fit(self) -> "SecurityGroupSpec":
-        for index, cidr in enumerate(self.client_cidrs):
-            if is_output(cidr):
-                continue
-            problem = value_rules.ipv4_cidr_problem(cidr)
-            if problem:
-                raise rule_error(f"clientCidrs[{index}]", problem)
-            if cidr in self.client_cidrs[:index]:
+    @field_validator("client_cidrs")
+    @classmethod
+    def _each_once(cls, values: list[str]) -> list[str]:
+        for index, cidr in enumerate(values):
+            if not is_output(cidr) and cidr in values[:index]:
                 # EC2: a second rule for the same CIDR fails as a duplicate rule.
-                raise rule_error(f"clientCidrs[{index}]", f"{cidr!r} is listed twice")
-        return self
+                raise rule_error(f"[{index}]", f"{cidr!r} is listed twice")
+        return values
 
 
 _SG_LIMIT = model.limits("CreateServiceNetworkVpcAssociation", "securityGroupIds")
@@ -55,7 +67,7 @@ class ConsumerSpec(Spec):
     """A VPC whose workloads call services in the network."""
 
     vpc_id: str
-    security_group_ids: Annotated[list[str], Field(max_length=_SG_LIMIT.max)] = Field(default_factory=list)
+    security_group_ids: Annotated[list[SecurityGroupId], Field(max_length=_SG_LIMIT.max)] = Field(default_factory=list)
     create_security_group: SecurityGroupSpec | None = None
     private_dns_enabled: bool | None = None
     """Create-only: changing it replaces the association."""
@@ -65,12 +77,7 @@ class ConsumerSpec(Spec):
         if not model.limits("CreateServiceNetworkVpcAssociation", "vpcIdentifier").pattern_matches(self.vpc_id):
             raise rule_error("vpcId", f"{self.vpc_id!r} is not a VPC ID (vpc-xxxxxxxx)")
         for index, group_id in enumerate(self.security_group_ids):
-            if is_output(group_id):
-                continue
-            problem = value_rules.security_group_id_problem(group_id)
-            if problem:
-                raise rule_error(f"securityGroupIds[{index}]", problem)
-            if group_id in self.security_group_ids[:index]:
+            if not is_output(group_id) and group_id in self.security_group_ids[:index]:
                 raise rule_error(f"securityGroupIds[{index}]", f"{group_id} is listed twice; an association takes each security group once")
         total = len(self.security_group_ids) + (1 if self.create_security_group else 0)
         if _SG_LIMIT.max is not None and total > _SG_LIMIT.max:
