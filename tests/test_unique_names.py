@@ -299,3 +299,28 @@ def test_an_environment_whose_files_are_fine_alone_but_conflict_together_is_refu
         "stacks/Pulumi.platform-dev.yaml: lattice:consumers.frontend.vpcId: vpc-frontend is also associated by "
         "stacks/Pulumi.mobile-dev.yaml: lattice:consumers.mobile-backend.vpcId; a VPC is associated with one service network only"
     ]
+
+
+def test_an_old_name_two_children_would_claim_is_offered_to_neither():
+    # GIVEN one service whose IPv6 targets fd00::1 and fd01::1 both had the old name `<group>-1`, and whose
+    # listener `abc` with rule `def-ghi` and listener `abc-def` with rule `ghi` both had `orders-abc-def-ghi`
+    from lattice_components.config import LatticeServiceSpec
+
+    spec = LatticeServiceSpec.model_validate({
+        "name": "order-service", "allowed_callers": CALLERS,
+        "target_groups": {"ip6": {"type": "IP", "ip_address_type": "IPV6", "port": 8080, "protocol": "HTTP",
+                                  "vpc_id": "vpc-backend1", "targets": [{"id": "fd00::1"}, {"id": "fd01::1"}, {"id": "fd02::2"}]}},
+        "listeners": [
+            {"name": "abc", "protocol": "HTTPS", "default_action": {"forward": [{"target_group": "ip6"}]},
+             "rules": [{"name": "def-ghi", "priority": 1, "match": {"method": "GET"}, "action": {"fixed_response": 404}}]},
+            {"name": "abc-def", "protocol": "HTTP", "default_action": {"forward": [{"target_group": "ip6"}]},
+             "rules": [{"name": "ghi", "priority": 1, "match": {"method": "GET"}, "action": {"fixed_response": 404}}]},
+        ],
+    })
+    legacy = naming.legacy_names("orders", spec)
+    # THEN the ambiguous old names are offered to no one (the engine refuses two claims on one alias), the
+    # unambiguous ones are kept
+    assert legacy["orders--ip6--ip6.fd00..1"] == [] and legacy["orders--ip6--ip6.fd01..1"] == []
+    assert legacy["orders--ip6--ip6.fd02..2"] == ["orders-ip6-2"]
+    assert legacy["orders--abc--def-ghi"] == [] and legacy["orders--abc-def--ghi"] == []
+    assert legacy["orders--abc"] == ["orders-abc"] and legacy["orders--ip6"] == ["orders-ip6"]

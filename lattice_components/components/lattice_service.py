@@ -221,40 +221,43 @@ class LatticeService(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(spec.tags)
 
-        def named(old_names: list[str]) -> pulumi.ResourceOptions:
+        legacy = naming.legacy_names(name, spec)
+
+        def named(new_name: str) -> pulumi.ResourceOptions:
             # Names changed to be unique (inputs/naming.py); the old one keeps deployed resources in place.
-            return pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(name=old) for old in old_names])
+            return pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(name=old) for old in legacy.get(new_name, [])])
 
         service = aws.vpclattice.Service(f"{name}-service", **service_inputs.service(spec), opts=child)
 
         target_groups: dict[str, aws.vpclattice.TargetGroup] = {}
         for group_name, group in spec.target_groups.items():
+            group_child = naming.target_group(name, group_name)
             target_group = aws.vpclattice.TargetGroup(
-                naming.target_group(name, group_name),
-                **service_inputs.target_group(group_name, group, tags),
-                opts=named(naming.legacy_target_group(name, group_name)),
+                group_child, **service_inputs.target_group(group_name, group, tags), opts=named(group_child)
             )
             target_groups[group_name] = target_group
             for index, target in enumerate(group.targets):
-                port = service_inputs.named_port(group, target)
+                attachment_child = naming.attachment(name, group_name, target.id, naming.named_port(group, target), index)
                 aws.vpclattice.TargetGroupAttachment(
-                    naming.attachment(name, group_name, target.id, port, index),
+                    attachment_child,
                     **service_inputs.attachment(group, target, target_group.id),
-                    opts=named(naming.legacy_attachment(name, group_name, target.id, port)),
+                    opts=named(attachment_child),
                 )
         group_ids = {group_name: group.id for group_name, group in target_groups.items()}
 
         for listener_spec in spec.listeners:
+            listener_child = naming.listener(name, listener_spec.name)
             listener = aws.vpclattice.Listener(
-                naming.listener(name, listener_spec.name),
+                listener_child,
                 **service_inputs.listener(listener_spec, service.id, group_ids, tags),
-                opts=named(naming.legacy_listener(name, listener_spec.name)),
+                opts=named(listener_child),
             )
             for rule in listener_spec.rules:
+                rule_child = naming.rule(name, listener_spec.name, rule.name)
                 aws.vpclattice.ListenerRule(
-                    naming.rule(name, listener_spec.name, rule.name),
+                    rule_child,
                     **service_inputs.rule(rule, service.id, listener.listener_id, group_ids, tags),
-                    opts=named(naming.legacy_rule(name, listener_spec.name, rule.name)),
+                    opts=named(rule_child),
                 )
 
         policy = service_inputs.auth_policy_document(spec)

@@ -11,9 +11,10 @@ and never start or end with `-` (the API model's name pattern), and a target is 
 so reading a name from its right end recovers every part: the join is injective even when the component's own
 name (any text a program chooses) contains `--`.
 
-Resources deployed under the old names keep their identity through `aliases` (`legacy_*`): the engine moves
-the state to the new URN instead of replacing the resource. An old name is only offered when it cannot be
-the new name of another resource (old names have no `--`), so an alias never captures a sibling.
+Resources deployed under the old names keep their identity through `aliases` (`legacy_names`): the engine
+moves the state to the new URN instead of replacing the resource. An old name is only offered when it cannot
+be the new name of another resource (old names have no `--`), and not when two children of the component
+would claim it (only one of them can have been deployed, and the engine refuses two claims on one alias).
 """
 
 from __future__ import annotations
@@ -21,7 +22,11 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import re
-from typing import Any
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..config import LatticeServiceSpec, TargetGroupSpec, TargetSpec
 
 SEPARATOR = "--"
 
@@ -69,6 +74,12 @@ def target_token(target_id: Any, port: int | None, index: int = 0) -> str:
     return token if port is None else f"{token}@{port}"
 
 
+def named_port(group: "TargetGroupSpec", target: "TargetSpec") -> int | None:
+    """The port an attachment's name carries: the target's own when it differs from the group's, else none."""
+    port = group.target_port(target)
+    return port if port != group.port else None
+
+
 def attachment(component: str, group: str, target_id: Any, port: int | None, index: int = 0) -> str:
     """`port`: the target's port when it differs from the group's, else None; `index`: its place in the list."""
     return _join(component, group, target_token(target_id, port, index))
@@ -100,3 +111,21 @@ def legacy_attachment(component: str, group: str, target_id: Any, port: int | No
     if port is not None or not isinstance(target_id, str):
         return []
     return _legacy(f"{component}-{group}-{target_id.rsplit(':', 1)[-1]}")
+
+
+def legacy_names(component: str, spec: "LatticeServiceSpec") -> dict[str, list[str]]:
+    """New name -> the old names to alias, for every renamed child of a `LatticeService`."""
+    claims: dict[str, list[str]] = {}
+    for group_name, group in spec.target_groups.items():
+        claims[target_group(component, group_name)] = legacy_target_group(component, group_name)
+        for index, target in enumerate(group.targets):
+            port = named_port(group, target)
+            claims[attachment(component, group_name, target.id, port, index)] = legacy_attachment(
+                component, group_name, target.id, port
+            )
+    for listener_spec in spec.listeners:
+        claims[listener(component, listener_spec.name)] = legacy_listener(component, listener_spec.name)
+        for rule_spec in listener_spec.rules:
+            claims[rule(component, listener_spec.name, rule_spec.name)] = legacy_rule(component, listener_spec.name, rule_spec.name)
+    counts = Counter(old for olds in claims.values() for old in olds)
+    return {new: [old for old in olds if counts[old] == 1] for new, olds in claims.items()}

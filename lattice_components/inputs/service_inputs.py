@@ -50,12 +50,6 @@ def attachment(group: TargetGroupSpec, target: TargetSpec, target_group_id: Any)
     }
 
 
-def named_port(group: TargetGroupSpec, target: TargetSpec) -> int | None:
-    """The port an attachment's name carries: the target's own when it differs from the group's, else none."""
-    port = group.target_port(target)
-    return port if port != group.port else None
-
-
 def listener(spec: ListenerSpec, service_id: Any, group_ids: Mapping[str, Any], tags: Mapping[str, str]) -> dict[str, Any]:
     return {
         "name": spec.name,
