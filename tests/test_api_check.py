@@ -954,7 +954,7 @@ CASES: list[Case] = [
         "six security groups on a VPC association",
         VPC_ASSOCIATION,
         "securityGroupIds",
-        [SG_ID] * 6,
+        [f"sg-0123456789abcdef{index}" for index in range(6)],  # six distinct: the same one twice is its own error
         ("securityGroupIds: has 6 entries; the API allows at most 5",),
     ),
     Case(

@@ -142,7 +142,7 @@ TYPES = {
     "TargetGroup": {
         "properties": {
             "type": "TargetGroupType", "port": "int", "protocol": "TargetGroupProtocol",
-            "protocolVersion": "TargetGroupProtocolVersion", "vpcId": "Input[str]",
+            "protocolVersion": "TargetGroupProtocolVersion", "ipAddressType": "TargetGroupIpAddressType", "vpcId": "Input[str]",
             "healthCheck": "HealthCheck", "targets": "list[Target]",
         },
         "required": [],
@@ -192,11 +192,20 @@ ENUMS = {
     "TargetGroupType": ("CreateTargetGroup", "type"),
     "TargetGroupProtocol": ("TargetGroupConfig", "protocol"),
     "TargetGroupProtocolVersion": ("TargetGroupConfig", "protocolVersion"),
+    "TargetGroupIpAddressType": ("TargetGroupConfig", "ipAddressType"),
     "HealthCheckProtocol": ("HealthCheckConfig", "protocol"),
     "HealthCheckProtocolVersion": ("HealthCheckConfig", "protocolVersion"),
     "ListenerProtocol": ("CreateListener", "protocol"),
 }
 """Every named mode, and the API-model member whose values it has."""
+
+
+def accepted_values(name: str) -> list[str]:
+    """The values the API accepts for a mode: the member's enum, narrowed where its documentation narrows it
+    (HealthCheckConfig.protocol lists TCP, and documents "The possible protocols are HTTP and HTTPS")."""
+    found = api_model.limits(*ENUMS[name])
+    mentioned = api_model.enum_values_mentioned(api_model.member_shape(*ENUMS[name]), found.enum)
+    return sorted(mentioned if name == "HealthCheckProtocol" else found.enum)
 
 
 def test_the_package_has_exactly_the_four_components(schema):
@@ -231,10 +240,10 @@ def test_every_named_mode_is_an_enum_of_the_api_models_values(schema, name):
     # GIVEN the mode's type in the schema, WHEN an SDK is generated, THEN it offers exactly the values AWS accepts
     enum_type = schema["types"][f"lattice:index:{name}"]
     assert enum_type["type"] == "string"
-    assert sorted(value["value"] for value in enum_type["enum"]) == sorted(api_model.limits(*ENUMS[name]).enum)
+    assert sorted(value["value"] for value in enum_type["enum"]) == accepted_values(name)
     assert all(value["name"] == value["value"] for value in enum_type["enum"])
     # and the Python enum a program may pass is the same (a member is its value: `TargetGroupType.IP == "IP"`)
-    assert sorted(getattr(lattice_components, name)) == sorted(api_model.limits(*ENUMS[name]).enum)
+    assert sorted(getattr(lattice_components, name)) == accepted_values(name)
 
 
 def test_every_mode_input_refers_to_its_enum(schema):
@@ -242,7 +251,7 @@ def test_every_mode_input_refers_to_its_enum(schema):
         f"{token}.{prop_name}": prop.get("$ref", "").rsplit(":", 1)[-1]
         for token, holder in [*schema["resources"].items(), *schema["types"].items()]
         for prop_name, prop in {**holder.get("inputProperties", {}), **holder.get("properties", {})}.items()
-        if prop_name in ("type", "protocol", "protocolVersion", "authType")
+        if prop_name in ("type", "protocol", "protocolVersion", "ipAddressType", "authType")
     }
     assert refs and all(ref in ENUMS for ref in refs.values()), refs
 

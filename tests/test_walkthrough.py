@@ -88,7 +88,7 @@ def test_the_order_service_target_group_checks_health_on_slash_health(environmen
     assert (check["healthyThresholdCount"], check["unhealthyThresholdCount"]) == (3, 2)
     targets = {
         r.inputs["target"]["id"] for r in orders.of_type("aws:vpclattice/targetGroupAttachment:TargetGroupAttachment")
-        if r.name.startswith("order-service-order-service-stable")
+        if r.name.startswith("order-service--order-service-stable--")
     }
     assert targets == {"i-0123456789abcdef0", "i-abcdef0123456789a"}
 

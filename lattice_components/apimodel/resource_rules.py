@@ -434,10 +434,48 @@ def _dns_options(props: Mapping[str, Any]) -> Iterator[ApiViolation]:
         )
 
 
+def _health_check_protocols(props: Mapping[str, Any]) -> Iterator[ApiViolation]:
+    """HealthCheckConfig's enum is the target-group one (HTTP, HTTPS, TCP), but its documentation says "The
+    possible protocols are HTTP and HTTPS"; the TLS listeners guide: "If you enable health checks for a TCP
+    target group, you must specify a protocol and protocol version"."""
+    config = props.get("config")
+    check = config.get("healthCheck") if isinstance(config, Mapping) else None
+    if not isinstance(check, Mapping):
+        return
+    shape = model.member_shape("HealthCheckConfig", "protocol")
+    allowed = model.enum_values_mentioned(shape, model.limits("HealthCheckConfig", "protocol").enum)
+    protocol = check.get("protocol")
+    if isinstance(protocol, str) and not is_unknown(protocol) and allowed and protocol not in allowed:
+        yield ApiViolation(
+            "config.healthCheck.protocol", protocol,
+            f"{protocol!r} is not a health-check protocol: the API documents {' and '.join(allowed)} only", "health-check",
+        )
+    enabled = check.get("enabled")
+    if config.get("protocol") == "TCP" and (enabled is True or enabled == "true"):
+        for member in ("protocol", "protocolVersion"):
+            if check.get(member) is None:
+                yield ApiViolation(
+                    f"config.healthCheck.{member}", None,
+                    "is required to enable a health check on a TCP target group (TLS listeners guide)", "health-check",
+                )
+
+
+def _security_groups_once(props: Mapping[str, Any]) -> Iterator[ApiViolation]:
+    groups = props.get("securityGroupIds")
+    if not isinstance(groups, list):
+        return
+    for index, group in enumerate(groups):
+        if isinstance(group, str) and not is_unknown(group) and group in groups[:index]:
+            yield ApiViolation(
+                f"securityGroupIds[{index}]", group, f"{group} is listed twice; an association takes each security group once", "duplicate"
+            )
+
+
 RESOURCE_RULES: dict[str, tuple[ResourceRule, ...]] = {
     "aws:vpclattice/listener:Listener": (_tls_listener_forwards,),
     "aws:vpclattice/authPolicy:AuthPolicy": (_auth_policy_quota,),
-    "aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation": (_dns_options,),
+    "aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation": (_dns_options, _security_groups_once),
+    "aws:vpclattice/targetGroup:TargetGroup": (_health_check_protocols,),
 }
 
 

@@ -12,6 +12,7 @@ from .enums import (
     HealthCheckProtocolVersion,
     ListenerProtocol,
     TargetGroupProtocol,
+    TargetGroupIpAddressType,
     TargetGroupProtocolVersion,
     TargetGroupType,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "HealthCheckProtocolVersion",
     "ListenerProtocol",
     "TargetGroupProtocol",
+    "TargetGroupIpAddressType",
     "TargetGroupProtocolVersion",
     "TargetGroupType",
     "ConsumerVpcAttachment",
