@@ -437,7 +437,7 @@ def test_a_fractional_number_where_the_schema_says_integer_is_refused_not_trunca
             "targetGroups": {"order-fn": {"type": "LAMBDA"}}, "listeners": [listener],
         })
     path = "args.listeners[0].port" if where == "port" else "args.listeners[0].defaultAction.forward[0].weight"
-    assert f"{path}: {number}" in str(raised.value)
+    assert f"{path}: is {number}, where an integer is expected" in str(raised.value)
     assert raised.value.registrations == []  # type: ignore[attr-defined]
 
 
