@@ -483,7 +483,7 @@ def test_resource_references_from_another_language_arrive_as_outputs_and_keep_th
     # AND the same resources as from Python, but for the attachment's name: an unknown ID names it by position
     python_types = sorted(r.type for r in python_run.resources)
     assert sorted(r.type for r in run.resources) == python_types
-    assert attachment.name == "orders-order-stable-target-0"
+    assert attachment.name == "orders--order-stable--target-0"
 
     # AND a consumer VPC association from security group and VPC outputs
     consumer, _ = construct_through_provider("lattice:index:ConsumerVpcAttachment", "frontend", {

@@ -258,7 +258,7 @@ def test_the_real_environments_have_no_cross_stack_conflict():
 
 
 def copy_repo(tmp_path: Path) -> Path:
-    for name in ("Pulumi.yaml", "Pulumi.dev.yaml"):
+    for name in ("Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"):  # every environment: a prod stack with no network is an error of its own
         shutil.copy(offline.REPO_ROOT / name, tmp_path / name)
     shutil.copytree(offline.REPO_ROOT / "stacks", tmp_path / "stacks")
     return tmp_path

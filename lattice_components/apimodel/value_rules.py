@@ -13,15 +13,13 @@ import ipaddress
 import re
 from typing import Any
 
-import botocore.session
 
 from . import model
 from .values import pattern_fullmatch
 
 
-@functools.cache
 def _service(name: str):
-    return botocore.session.get_session().get_service_model(name)
+    return model.aws_service_model(name)
 
 
 def _meta(service: str, shape: str) -> dict[str, Any]:
