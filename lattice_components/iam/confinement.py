@@ -109,6 +109,8 @@ def _why_not_confining(operator_name: str, key: str, values: Any, keys: frozense
             return f"value {value!r} names nothing"
         if "${" in text:
             return f"policy variable in {text!r} takes the caller's own value"
+        if has_wildcard(text) and operator.base.startswith("StringEquals"):
+            return f"{text!r} is compared literally by {operator.base}: a pattern was meant, so write the exact values"
         if has_wildcard(text) and not (key.lower() == _ORG_PATHS and _SUBTREE.fullmatch(text)):
             return f"wildcard in {text!r} matches more than one account, organization, VPC or network"
     return None
