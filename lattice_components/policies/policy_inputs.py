@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -107,11 +108,9 @@ def as_number(value: Any, path: str) -> float:
         raise Unknown(path, value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value.strip())
-        except ValueError:
-            pass
+    # decimal text only: whether the provider also reads exponents or "inf" is not documented, so those fail safe
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", value):
+        return float(value)
     raise NotCoercible(path, value, "a number")
 
 
