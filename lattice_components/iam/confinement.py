@@ -65,10 +65,6 @@ class OpenGrant:
     principal: str  # how the statement opens itself: 'Principal "*"', 'NotPrincipal', ...
     reasons: tuple[str, ...]  # why no condition confines it
 
-    @property
-    def name(self) -> str:
-        return f"statement {self.sid!r}" if self.sid else f"statement #{self.index}"
-
 
 def open_principal(statement: Mapping[str, Any]) -> str | None:
     """How `statement` names everyone (``"*"``, ``{"AWS": "*"}``, a wildcard ARN, NotPrincipal), or None."""
@@ -76,7 +72,8 @@ def open_principal(statement: Mapping[str, Any]) -> str | None:
         return "NotPrincipal (everyone not listed)"
     principal = statement.get("Principal")
     if isinstance(principal, str):
-        return None if principal and not has_wildcard(principal) and principal != "*" else f"Principal {principal!r}"
+        # any other string is a grammar problem (`document.statement_grammar`), not a grant to everyone
+        return f"Principal {principal!r}" if has_wildcard(principal) else None
     if isinstance(principal, Mapping):
         for kind, entries in principal.items():
             for entry in as_list(entries):
@@ -101,12 +98,12 @@ def _why_not_confining(operator_name: str, key: str, values: Any, keys: frozense
             f"{operator.base} does not compare an identity")
     if key.lower() not in keys:
         return "the key does not name who calls or from where"
-    if not as_list(values) or values == []:
+    if not as_list(values):
         return "no values"
     for value in as_list(values):
-        text = scalar(value) if not isinstance(value, (bool, float)) else None
+        text = scalar(value) if not isinstance(value, (bool, float)) else None  # an account id may be a number
         if not text:
-            return f"value {value!r} names nothing"
+            return f"value {value!r} is not an account, organization, principal, VPC or network identifier"
         if "${" in text:
             return f"policy variable in {text!r} takes the caller's own value"
         if has_wildcard(text) and operator.base.startswith("StringEquals"):

@@ -16,6 +16,10 @@ one the access matrix evaluates. What IAM itself rejects (and therefore what `Pu
 
 Action names and condition key names are compared case-insensitively (IAM does); ``*`` and ``?`` are IAM's
 wildcards in actions, resources and the values of ``...Like`` / ``Arn...`` operators.
+
+The condition operators this package models (`OPERATORS`, read by `parse_operator`: the base operator, an
+optional ``IfExists`` suffix, an optional ``ForAnyValue:`` / ``ForAllValues:`` prefix; names case-sensitive)
+are the one table both the evaluator and `confinement.py` use; any other operator name is "not modelled".
 """
 
 from __future__ import annotations
