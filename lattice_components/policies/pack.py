@@ -121,9 +121,20 @@ def all_policies() -> list[Policy]:
             (rc.TARGET_GROUP,), rc.check_target_group_health_check, MANDATORY, severity=Severity.MEDIUM,
         ),
         resource_policy(
+            "lattice-target-group-protocol",
+            "INSTANCE, IP and ALB target groups need a config block with a protocol.",
+            (rc.TARGET_GROUP,), rc.check_target_group_protocol, MANDATORY, severity=Severity.MEDIUM,
+        ),
+        resource_policy(
+            "lattice-listener-default-action",
+            "Listeners need a default action that forwards to a target group or returns a fixed response.",
+            (rc.LISTENER,), rc.check_listener_default_action, MANDATORY, severity=Severity.MEDIUM,
+        ),
+        resource_policy(
             "lattice-auth-policy-document",
-            "Auth policies must parse, use Version 2012-10-17, fit 10 KB and never allow everyone unconfined.",
-            (auth_policy_checks.AUTH_POLICY,), auth_policy_checks.check_auth_policy_document, MANDATORY,
+            "Auth and resource policies must be documents IAM accepts (no duplicate keys, exact element names), "
+            "use Version 2012-10-17, fit 10 KB and never allow everyone without a confining condition.",
+            auth_policy_checks.POLICY_TYPES, auth_policy_checks.check_auth_policy_document, MANDATORY,
             _schema(confiningConditionKeys={
                 "type": "array", "items": {"type": "string"},
                 "default": list(auth_policy_checks.DEFAULT_CONFINING_KEYS),
