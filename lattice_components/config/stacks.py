@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -16,6 +16,15 @@ from .base import (
     ServiceNetworkName,
     Spec,
     rule_error,
+)
+from .resources import (
+    CONSUMER_VIA,
+    ResourceConfigurationName,
+    ResourceConfigurationSpec,
+    ResourceGatewayName,
+    ResourceGatewaySpec,
+    check_stack_resources,
+    consumer_via_problem,
 )
 from .services import ServiceSpec
 
@@ -45,9 +54,17 @@ class ConsumerSpec(Spec):
     create_security_group: SecurityGroupSpec | None = None
     private_dns_enabled: bool | None = None
     """Create-only: changing it replaces the association."""
+    via: Literal[CONSUMER_VIA] = "association"  # type: ignore[valid-type]
+    """How the VPC reaches the network: a VPC association, or a service-network VPC endpoint (config/resources.py)."""
+    subnet_ids: list[str] = Field(default_factory=list)
+    """via: endpoint only: the subnets the endpoint's interfaces go in."""
+    ip_address_type: str | None = None
+    """via: endpoint only: ipv4, dualstack or ipv6."""
 
     @model_validator(mode="after")
     def _coherent(self) -> "ConsumerSpec":
+        if problem := consumer_via_problem(self.via, self.subnet_ids, self.ip_address_type):
+            raise rule_error(*problem)
         if not model.limits("CreateServiceNetworkVpcAssociation", "vpcIdentifier").pattern_matches(self.vpc_id):
             raise rule_error("vpcId", f"{self.vpc_id!r} is not a VPC ID (vpc-xxxxxxxx)")
         total = len(self.security_group_ids) + (1 if self.create_security_group else 0)
@@ -116,6 +133,13 @@ class AccountStackConfig(Spec):
     """The role Pulumi assumes in this account (`arn:aws:iam::<id>:role/<name>`); empty: use ambient credentials."""
     services: dict[ServiceName, ServiceSpec] = Field(default_factory=dict)
     consumers: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")], ConsumerSpec] = Field(default_factory=dict)
+    resource_gateways: dict[ResourceGatewayName, ResourceGatewaySpec] = Field(default_factory=dict)
+    resource_configurations: dict[ResourceConfigurationName, ResourceConfigurationSpec] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _resources_fit_together(self) -> "AccountStackConfig":
+        check_stack_resources(self.resource_gateways, self.resource_configurations)
+        return self
 
 
 class ConsumerVpcSpec(ConsumerSpec):

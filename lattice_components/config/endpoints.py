@@ -1,0 +1,28 @@
+"""`ServiceNetworkEndpoint` args: a consumer VPC that reaches the network through a VPC endpoint of type
+ServiceNetwork instead of a VPC association (the stack's `consumers.<name>.via: endpoint`)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from .base import rule_error
+from .stacks import ConsumerSpec
+
+
+class ServiceNetworkEndpointSpec(ConsumerSpec):
+    """A consumer spec with `via: endpoint`, and the network it reaches."""
+
+    via: Literal["endpoint"] = "endpoint"
+    service_network_arn: Any
+    tags: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _groups_for_the_endpoint(self) -> "ServiceNetworkEndpointSpec":
+        if not self.security_group_ids and self.create_security_group is None:
+            raise rule_error(
+                "securityGroupIds",
+                "an endpoint without security groups gets the VPC's default group; list groups or createSecurityGroup",
+            )
+        return self
