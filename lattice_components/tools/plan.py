@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import analyzer_client, offline, topology
+from . import analyzer_client, offline, resource_access, topology
 
 POLICY_PACK_DIR = offline.REPO_ROOT / "policy_pack"
 
@@ -36,6 +36,7 @@ class PlanReport:
     findings: list[Finding] = field(default_factory=list)
     mermaid: str = ""
     access: list[dict[str, Any]] = field(default_factory=list)
+    resource_access: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def mandatory(self) -> list[Finding]:
@@ -94,6 +95,7 @@ def build(env: str, root: Path = offline.REPO_ROOT) -> PlanReport:
         findings=run_policies(env_run),
         mermaid=topology.mermaid(env_run, access),
         access=access,
+        resource_access=resource_access.rows(env_run),
     )
 
 
@@ -148,6 +150,7 @@ def to_json(report: PlanReport) -> dict[str, Any]:
         "policies": [finding.__dict__ for finding in report.findings],
         "mermaid": report.mermaid,
         "access": report.access,
+        "resourceAccess": report.resource_access,
     }
 
 
@@ -224,6 +227,8 @@ def to_markdown(report: PlanReport) -> str:
         "```",
         "",
         *access_markdown(report.access),
+        "",
+        *resource_access.markdown(report.resource_access),
         "",
         "### Policy findings",
         "",
