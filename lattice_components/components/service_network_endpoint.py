@@ -62,7 +62,7 @@ class ServiceNetworkEndpoint(pulumi.ComponentResource):
     ):
         """`join_after`: resources the endpoint waits for (the network's RAM share acceptance outside the organization)."""
         super().__init__(TYPE_TOKEN, name, None, opts)
-        spec = validate_args(ServiceNetworkEndpointSpec, {"via": "endpoint", **dict(args)}, TYPE_TOKEN, name)
+        spec = validate_args(ServiceNetworkEndpointSpec, dict(args), TYPE_TOKEN, name)
         group_ids: list[pulumi.Input[str]] = list(spec.security_group_ids)
         if spec.create_security_group is not None:
             wanted = spec.create_security_group

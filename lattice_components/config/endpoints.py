@@ -3,23 +3,27 @@ ServiceNetwork instead of a VPC association (the stack's `consumers.<name>.via: 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field, model_validator
 
 from .base import rule_error
+from .resources import consumer_via_problem
 from .stacks import ConsumerSpec
 
 
 class ServiceNetworkEndpointSpec(ConsumerSpec):
-    """A consumer spec with `via: endpoint`, and the network it reaches."""
+    """A consumer spec of `via: endpoint` (its subnets), and the network it reaches."""
 
-    via: Literal["endpoint"] = "endpoint"
+    subnet_ids: list[str]
+    ip_address_type: str | None = None
     service_network_arn: Any
     tags: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _groups_for_the_endpoint(self) -> "ServiceNetworkEndpointSpec":
+        if problem := consumer_via_problem("endpoint", self.subnet_ids, self.ip_address_type):
+            raise rule_error(*problem)
         if not self.security_group_ids and self.create_security_group is None:
             raise rule_error(
                 "securityGroupIds",

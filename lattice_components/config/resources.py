@@ -17,6 +17,7 @@ import ipaddress
 import re
 from typing import Annotated, Any, Literal
 
+from pydantic.alias_generators import to_camel
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
 from ..apimodel import model
@@ -164,8 +165,36 @@ _DNS_IP_TYPES = tuple(value for value in model.limits("DnsResource", "ipAddressT
 """DnsResource.ipAddressType: the model lists DUALSTACK, its documentation says "Dualstack is currently not supported"."""
 
 
-class ResourceDefinitionSpec(Spec):
-    """Where the resource is: exactly one of a DNS name, an IP address in the gateway's VPC, or an AWS resource ARN."""
+def _definition_problem(spec: Spec) -> tuple[str, str] | None:
+    """(key, rule) for a bad DNS name, IP address or ARN of a resource definition, or None."""
+    dns_name, ip_address, arn = (getattr(spec, name, None) for name in _DEFINITIONS)
+    if dns_name is not None and (problem := host_name_problem(dns_name)):
+        return "dnsName", problem
+    if ip_address is not None:
+        found = model.limits("IpResource", "ipAddress")
+        try:
+            ipaddress.ip_address(ip_address)
+        except ValueError:
+            return "ipAddress", f"{ip_address!r} is not an IPv4 or IPv6 address"
+        if not (found.min or 0) <= len(ip_address) <= (found.max or 39):
+            return "ipAddress", f"{ip_address!r} is not {found.min}-{found.max} characters long"
+    if arn is not None and not model.limits("ArnResource", "arn").pattern_matches(arn):
+        return "arn", f"{arn!r} is not an AWS resource ARN (arn:aws:<service>:<region>:<account>:...)"
+    return None
+
+
+def _definition_kind(spec: Spec) -> str | None:
+    given = [name for name in _DEFINITIONS if getattr(spec, name, None) is not None]
+    if len(given) > 1:
+        raise ValueError(f"set one of {', '.join(to_camel(name) for name in _DEFINITIONS if hasattr(spec, name))}, "
+                         f"not {' and '.join(to_camel(name) for name in given)}")
+    if problem := _definition_problem(spec):
+        raise rule_error(*problem)
+    return given[0] if given else None
+
+
+class HostSpec(Spec):
+    """A resource by DNS name or IP address (SINGLE and CHILD resources)."""
 
     dns_name: str | None = None
     """A DNS name the gateway resolves (an RDS endpoint, a host)."""
@@ -173,31 +202,22 @@ class ResourceDefinitionSpec(Spec):
     """The address family the DNS name resolves to (IPV4 or IPV6)."""
     ip_address: str | None = None
     """An IPv4 or IPv6 address inside the gateway's VPC."""
+
+    @property
+    def kind(self) -> str | None:
+        return next((name for name in _DEFINITIONS if getattr(self, name, None) is not None), None)
+
+
+class ResourceDefinitionSpec(HostSpec):
+    """Where the resource is: exactly one of a DNS name, an IP address in the gateway's VPC, or an AWS resource ARN."""
+
     arn: str | None = None
     """The ARN of a supported AWS resource (an RDS database, cluster, ...): type ARN only."""
 
     @model_validator(mode="after")
     def _one_definition(self) -> "ResourceDefinitionSpec":
-        given = [name for name in _DEFINITIONS if getattr(self, name) is not None]
-        if len(given) > 1:
-            raise ValueError(f"set one of dnsName, ipAddress or arn, not {' and '.join(given)}")
-        if self.dns_name is not None and (problem := host_name_problem(self.dns_name)):
-            raise rule_error("dnsName", problem)
-        if self.ip_address is not None:
-            found = model.limits("IpResource", "ipAddress")
-            try:
-                ipaddress.ip_address(self.ip_address)
-            except ValueError:
-                raise rule_error("ipAddress", f"{self.ip_address!r} is not an IPv4 or IPv6 address") from None
-            if not (found.min or 0) <= len(self.ip_address) <= (found.max or 39):
-                raise rule_error("ipAddress", f"{self.ip_address!r} is not {found.min}-{found.max} characters long")
-        if self.arn is not None and not model.limits("ArnResource", "arn").pattern_matches(self.arn):
-            raise rule_error("arn", f"{self.arn!r} is not an AWS resource ARN (arn:aws:<service>:<region>:<account>:...)")
+        _definition_kind(self)
         return self
-
-    @property
-    def kind(self) -> str | None:
-        return next((name for name in _DEFINITIONS if getattr(self, name) is not None), None)
 
 
 def applies_to(member: str, resource_type: str) -> bool:
@@ -206,7 +226,7 @@ def applies_to(member: str, resource_type: str) -> bool:
     return rule is None or rule.allows(resource_type)
 
 
-class ChildResourceSpec(ResourceDefinitionSpec):
+class ChildResourceSpec(HostSpec):
     """A CHILD resource configuration of a GROUP: one resource, reached through the group's gateway."""
 
     port_ranges: PortRanges | None = None
@@ -217,7 +237,7 @@ class ChildResourceSpec(ResourceDefinitionSpec):
 
     @model_validator(mode="after")
     def _child_definition(self) -> "ChildResourceSpec":
-        if self.kind not in ("dns_name", "ip_address"):
+        if _definition_kind(self) is None:
             raise ValueError("a CHILD resource is a dnsName or an ipAddress")
         if self.custom_domain_name is not None and (problem := host_name_problem(self.custom_domain_name)):
             raise rule_error("customDomainName", problem)
@@ -229,13 +249,12 @@ _CONFIG_TYPES = tuple(value for value in model.limits(_RC, "type").enum if value
 (`resource_configuration_definition` has no `cidr_resource`)."""
 
 
-class ResourceConfigurationSpec(ResourceDefinitionSpec):
-    """A resource configuration: a resource (SINGLE, ARN) or a group of CHILD resources (GROUP) behind a gateway."""
+class ResourceConfigurationBase(ResourceDefinitionSpec):
+    """A resource configuration: a resource (SINGLE, ARN) or a group of CHILD resources (GROUP) behind a gateway.
+    Stack config names its gateway and RAM principals (`ResourceConfigurationSpec`); the component takes IDs."""
 
     type: str = "SINGLE"
     """SINGLE (one DNS name or IP), GROUP (with `children`) or ARN (an AWS resource such as an RDS database)."""
-    resource_gateway: str
-    """The name of a resource gateway of this stack (a key of `resourceGateways`), or a gateway ID `rgw-...`."""
     port_ranges: PortRanges | None = None
     """Ports consumers may use: `"5432"` or `"8000-8080"`; SINGLE and GROUP need them, ARN takes none (the resource decides)."""
     protocol: api_enum(_RC, "protocol") | None = None
@@ -252,8 +271,6 @@ class ResourceConfigurationSpec(ResourceDefinitionSpec):
     """Associate the configuration with the service network, so every VPC attached to it may reach the resource."""
     private_dns_enabled: bool | None = None
     """On the network association: consumers resolve `customDomainName` privately (needs a custom domain)."""
-    share_with: list[str] = Field(default_factory=list)
-    """RAM principals by name: account short names of the network's registry, or `organization`."""
     tags: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("type")
@@ -267,7 +284,7 @@ class ResourceConfigurationSpec(ResourceDefinitionSpec):
         return value
 
     @model_validator(mode="after")
-    def _fits_the_type(self) -> "ResourceConfigurationSpec":
+    def _fits_the_type(self) -> "ResourceConfigurationBase":
         kind = self.type
         for member, field, value in (
             ("portRanges", "portRanges", self.port_ranges),
@@ -310,14 +327,28 @@ class ResourceConfigurationSpec(ResourceDefinitionSpec):
         if self.associate and self.allow_association_to_shareable_service_network is False:
             raise rule_error("allowAssociationToShareableServiceNetwork",
                              "is false, but associate: true joins the shared (shareable) service network")
-        if len(set(self.share_with)) != len(self.share_with):
-            raise rule_error("shareWith", "lists a principal more than once")
         return self
 
     def effective_port_ranges(self, child: ChildResourceSpec | None = None) -> list[str]:
         if child is not None and child.port_ranges:
             return list(child.port_ranges)
         return list(self.port_ranges or [])
+
+
+class ResourceConfigurationSpec(ResourceConfigurationBase):
+    """A resource configuration in an account stack (`lattice:resourceConfigurations.<name>`)."""
+
+    resource_gateway: str
+    """The name of a resource gateway of this stack (a key of `resourceGateways`), or a gateway ID `rgw-...`."""
+    share_with: list[str] = Field(default_factory=list)
+    """RAM principals by name: account short names of the network's registry, or `organization`."""
+
+    @field_validator("share_with")
+    @classmethod
+    def _once_each(cls, values: list[str]) -> list[str]:
+        if len(set(values)) != len(values):
+            raise ValueError("lists a principal more than once")
+        return values
 
 
 def check_stack_resources(gateways: dict[str, ResourceGatewaySpec], configurations: dict[str, ResourceConfigurationSpec]) -> None:
@@ -389,12 +420,10 @@ class ResourceGatewayArgsSpec(ResourceGatewaySpec):
     name: ResourceGatewayName
 
 
-class ResourceConfigurationArgsSpec(ResourceConfigurationSpec):
+class ResourceConfigurationArgsSpec(ResourceConfigurationBase):
     """`ResourceConfiguration` args: the gateway by ID, the network by ARN, RAM principals by ID or ARN."""
 
     name: ResourceConfigurationName
-    resource_gateway: Any = None
-    """Not an args key: the component takes `resource_gateway_id`."""
     resource_gateway_id: Any = None
     """The gateway's ID (`rgw-...`, or an Output); CHILD resources inherit their group's."""
     service_network_arn: Any = None
@@ -406,10 +435,6 @@ class ResourceConfigurationArgsSpec(ResourceConfigurationSpec):
 
     @model_validator(mode="after")
     def _resolved(self) -> "ResourceConfigurationArgsSpec":
-        if self.resource_gateway is not None:
-            raise rule_error("resourceGateway", "is a stack config key; pass resource_gateway_id to the component")
-        if self.share_with:
-            raise rule_error("shareWith", "is a stack config key; pass share_principals (account IDs or ARNs) to the component")
         if self.resource_gateway_id is None:
             raise rule_error("resourceGatewayId", f"is required for {self.type} configurations")
         if self.associate and self.service_network_arn is None:

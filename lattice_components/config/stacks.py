@@ -54,23 +54,40 @@ class ConsumerSpec(Spec):
     create_security_group: SecurityGroupSpec | None = None
     private_dns_enabled: bool | None = None
     """Create-only: changing it replaces the association."""
-    via: Literal[CONSUMER_VIA] = "association"  # type: ignore[valid-type]
-    """How the VPC reaches the network: a VPC association, or a service-network VPC endpoint (config/resources.py)."""
-    subnet_ids: list[str] = Field(default_factory=list)
-    """via: endpoint only: the subnets the endpoint's interfaces go in."""
-    ip_address_type: str | None = None
-    """via: endpoint only: ipv4, dualstack or ipv6."""
 
     @model_validator(mode="after")
     def _coherent(self) -> "ConsumerSpec":
-        if problem := consumer_via_problem(self.via, self.subnet_ids, self.ip_address_type):
-            raise rule_error(*problem)
         if not model.limits("CreateServiceNetworkVpcAssociation", "vpcIdentifier").pattern_matches(self.vpc_id):
             raise rule_error("vpcId", f"{self.vpc_id!r} is not a VPC ID (vpc-xxxxxxxx)")
         total = len(self.security_group_ids) + (1 if self.create_security_group else 0)
         if _SG_LIMIT.max is not None and total > _SG_LIMIT.max:
             raise rule_error("securityGroupIds", f"{total} security groups in all is above the API maximum {_SG_LIMIT.max}")
         return self
+
+
+class ConsumerEntrySpec(ConsumerSpec):
+    """A consumer in an account stack: how the VPC reaches the network, a VPC association (the default) or a
+    service-network VPC endpoint (`config/resources.py`)."""
+
+    via: Literal[CONSUMER_VIA] = "association"  # type: ignore[valid-type]
+    subnet_ids: list[str] = Field(default_factory=list)
+    """via: endpoint only: the subnets the endpoint's interfaces go in."""
+    ip_address_type: str | None = None
+    """via: endpoint only: ipv4, dualstack or ipv6."""
+
+    @model_validator(mode="after")
+    def _via_fits(self) -> "ConsumerEntrySpec":
+        if problem := consumer_via_problem(self.via, self.subnet_ids, self.ip_address_type):
+            raise rule_error(*problem)
+        return self
+
+    def component_args(self) -> dict[str, Any]:
+        """The args of `ConsumerVpcAttachment` (association) or `ServiceNetworkEndpoint` (endpoint)."""
+        args = self.to_args()
+        args.pop("via")
+        if self.via == "association":
+            args.pop("subnet_ids")
+        return args
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -132,7 +149,7 @@ class AccountStackConfig(Spec):
     deploy_role_name: str = "LatticeDeployRole"
     """The role Pulumi assumes in this account (`arn:aws:iam::<id>:role/<name>`); empty: use ambient credentials."""
     services: dict[ServiceName, ServiceSpec] = Field(default_factory=dict)
-    consumers: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")], ConsumerSpec] = Field(default_factory=dict)
+    consumers: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")], ConsumerEntrySpec] = Field(default_factory=dict)
     resource_gateways: dict[ResourceGatewayName, ResourceGatewaySpec] = Field(default_factory=dict)
     resource_configurations: dict[ResourceConfigurationName, ResourceConfigurationSpec] = Field(default_factory=dict)
 

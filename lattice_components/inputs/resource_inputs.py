@@ -14,7 +14,7 @@ from typing import Any
 from pulumi.runtime.rpc import UNKNOWN
 
 from .. import apimodel
-from ..config.resources import ChildResourceSpec, ResourceConfigurationSpec, ResourceDefinitionSpec, ResourceGatewaySpec
+from ..config.resources import ChildResourceSpec, HostSpec, ResourceConfigurationBase, ResourceGatewaySpec
 from .service_inputs import engine_shape
 
 GATEWAY = "aws:vpclattice/resourceGateway:ResourceGateway"
@@ -38,18 +38,18 @@ def gateway(name: str, spec: ResourceGatewaySpec) -> dict[str, Any]:
     }
 
 
-def definition(spec: ResourceDefinitionSpec) -> dict[str, Any] | None:
+def definition(spec: HostSpec) -> dict[str, Any] | None:
     """The API's union `resourceConfigurationDefinition` (pulumi-aws names)."""
     if spec.dns_name is not None:
         return {"dns_resource": {"domain_name": spec.dns_name, "ip_address_type": spec.dns_ip_address_type}}
     if spec.ip_address is not None:
         return {"ip_resource": {"ip_address": spec.ip_address}}
-    if spec.arn is not None:
+    if getattr(spec, "arn", None) is not None:
         return {"arn_resource": {"arn": spec.arn}}
     return None
 
 
-def configuration(name: str, spec: ResourceConfigurationSpec, gateway_id: Any) -> dict[str, Any]:
+def configuration(name: str, spec: ResourceConfigurationBase, gateway_id: Any) -> dict[str, Any]:
     """SINGLE, GROUP or ARN: the configuration itself (a GROUP's children are `child`)."""
     shareable = spec.allow_association_to_shareable_service_network
     if shareable is None and spec.associate:
@@ -69,7 +69,7 @@ def configuration(name: str, spec: ResourceConfigurationSpec, gateway_id: Any) -
     }
 
 
-def child(name: str, group: ResourceConfigurationSpec, spec: ChildResourceSpec, group_id: Any) -> dict[str, Any]:
+def child(name: str, group: ResourceConfigurationBase, spec: ChildResourceSpec, group_id: Any) -> dict[str, Any]:
     """A CHILD: it names its GROUP and inherits the group's gateway and protocol."""
     return {
         "name": name,
@@ -82,7 +82,7 @@ def child(name: str, group: ResourceConfigurationSpec, spec: ChildResourceSpec, 
     }
 
 
-def association(spec: ResourceConfigurationSpec, configuration_id: Any, network_arn: Any) -> dict[str, Any]:
+def association(spec: ResourceConfigurationBase, configuration_id: Any, network_arn: Any) -> dict[str, Any]:
     return {
         "resource_configuration_identifier": configuration_id,
         "service_network_identifier": network_arn,
@@ -126,16 +126,15 @@ def endpoint(vpc_id: str, subnet_ids: Sequence[str], security_group_ids: Sequenc
 
 
 def planned_children(
-    gateways: Mapping[str, ResourceGatewaySpec], configurations: Mapping[str, ResourceConfigurationSpec], network_arn: Any
+    gateways: Mapping[str, ResourceGatewaySpec], configurations: Mapping[str, ResourceConfigurationBase], network_arn: Any
 ) -> list[tuple[str, str, dict[str, Any]]]:
     """(type token, key path, inputs) of every Lattice resource the stack's resources will register, IDs unknown."""
     planned = [(GATEWAY, f"resourceGateways.{name}", gateway(name, spec)) for name, spec in gateways.items()]
     for name, spec in configurations.items():
         where = f"resourceConfigurations.{name}"
         # Component args carry the gateway's ID (an Output is unknown here); stack config names a gateway of the stack.
-        gateway_id = getattr(spec, "resource_gateway_id", None) or (
-            UNKNOWN if spec.resource_gateway in gateways else spec.resource_gateway
-        )
+        named = getattr(spec, "resource_gateway", None)
+        gateway_id = getattr(spec, "resource_gateway_id", None) or (UNKNOWN if named in gateways else named)
         planned.append((CONFIGURATION, where, configuration(name, spec, gateway_id)))
         for child_name, child_spec in spec.children.items():
             planned.append((CONFIGURATION, f"{where}.children.{child_name}", child(child_name, spec, child_spec, UNKNOWN)))
@@ -145,7 +144,7 @@ def planned_children(
 
 
 def preflight(
-    gateways: Mapping[str, ResourceGatewaySpec], configurations: Mapping[str, ResourceConfigurationSpec], network_arn: Any
+    gateways: Mapping[str, ResourceGatewaySpec], configurations: Mapping[str, ResourceConfigurationBase], network_arn: Any
 ) -> list[str]:
     """What the AWS API would reject: `key path: api path: rule`, one per problem."""
     return [

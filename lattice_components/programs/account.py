@@ -113,11 +113,11 @@ async def main() -> None:
     consumers = {}
     for consumer_name, consumer in config.consumers.items():
         if consumer.via == "endpoint":
-            consumers[consumer_name] = resources.register_endpoint(consumer_name, consumer.to_args(), network, in_account, joined)
+            consumers[consumer_name] = resources.register_endpoint(consumer_name, consumer.component_args(), network, in_account, joined)
             continue
         consumers[consumer_name] = ConsumerVpcAttachment(
             consumer_name,
-            {"service_network_arn": network["serviceNetworkArn"], "region": network["region"], **consumer.to_args()},
+            {"service_network_arn": network["serviceNetworkArn"], "region": network["region"], **consumer.component_args()},
             opts=in_account,
             join_after=joined,
         )

@@ -73,5 +73,4 @@ def register(
 def register_endpoint(name: str, consumer_args: dict[str, Any], network: dict[str, Any], opts: pulumi.ResourceOptions,
                       joined: Sequence[pulumi.Resource]) -> ServiceNetworkEndpoint:
     """A consumer with `via: endpoint`."""
-    args = {key: value for key, value in consumer_args.items() if key != "via"}
-    return ServiceNetworkEndpoint(name, {"service_network_arn": network["serviceNetworkArn"], **args}, opts=opts, join_after=joined)
+    return ServiceNetworkEndpoint(name, {"service_network_arn": network["serviceNetworkArn"], **consumer_args}, opts=opts, join_after=joined)

@@ -21,7 +21,15 @@ import pulumi
 from pulumi.provider.experimental import component_provider_host
 from pulumi.provider.experimental.component import ComponentProvider
 
-from ..components import ConsumerVpcAttachment, LatticeService, ServiceNetwork, ShareAccepter
+from ..components import (
+    ConsumerVpcAttachment,
+    LatticeService,
+    ResourceConfiguration,
+    ResourceGateway,
+    ServiceNetwork,
+    ServiceNetworkEndpoint,
+    ShareAccepter,
+)
 
 PACKAGE_NAME = "lattice"
 """The package name: type tokens are `lattice:index:<Component>`, and consumers' Pulumi.yaml list it under it."""
@@ -31,6 +39,7 @@ DISTRIBUTION = "lattice-components"
 
 COMPONENTS: list[type[pulumi.ComponentResource]] = [
     ServiceNetwork, LatticeService, ConsumerVpcAttachment, ShareAccepter,
+    ResourceGateway, ResourceConfiguration, ServiceNetworkEndpoint,
 ]
 """Every public component. The host exposes exactly these (it does not scan modules)."""
 
