@@ -22,11 +22,7 @@ class ServiceNetworkEndpointSpec(ConsumerSpec):
 
     @model_validator(mode="after")
     def _groups_for_the_endpoint(self) -> "ServiceNetworkEndpointSpec":
-        if problem := consumer_via_problem("endpoint", self.subnet_ids, self.ip_address_type):
+        has_groups = bool(self.security_group_ids or self.create_security_group)
+        if problem := consumer_via_problem("endpoint", self.subnet_ids, self.ip_address_type, has_groups):
             raise rule_error(*problem)
-        if not self.security_group_ids and self.create_security_group is None:
-            raise rule_error(
-                "securityGroupIds",
-                "an endpoint without security groups gets the VPC's default group; list groups or createSecurityGroup",
-            )
         return self

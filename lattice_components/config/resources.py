@@ -390,9 +390,14 @@ ENDPOINT_IP_TYPES = ("ipv4", "dualstack", "ipv6")
 """pulumi-aws `ec2.VpcEndpoint.ip_address_type`: ipv4, dualstack or ipv6 (EC2's own values, lowercase)."""
 
 
-def consumer_via_problem(via: str, subnet_ids: list[str], ip_address_type: str | None) -> tuple[str, str] | None:
+def consumer_via_problem(via: str, subnet_ids: list[str], ip_address_type: str | None, has_groups: bool) -> tuple[str, str] | None:
     """(key, rule) when a consumer's `via` and its endpoint settings disagree, else None."""
     if via == "endpoint":
+        if not has_groups:
+            return (
+                "securityGroupIds",
+                "an endpoint without security groups gets the VPC's default group; list groups or createSecurityGroup",
+            )
         if not subnet_ids:
             return "subnetIds", "is required with via: endpoint (the endpoint puts an interface in each subnet)"
         try:

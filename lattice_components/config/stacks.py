@@ -77,7 +77,8 @@ class ConsumerEntrySpec(ConsumerSpec):
 
     @model_validator(mode="after")
     def _via_fits(self) -> "ConsumerEntrySpec":
-        if problem := consumer_via_problem(self.via, self.subnet_ids, self.ip_address_type):
+        has_groups = bool(self.security_group_ids or self.create_security_group)
+        if problem := consumer_via_problem(self.via, self.subnet_ids, self.ip_address_type, has_groups):
             raise rule_error(*problem)
         return self
 
