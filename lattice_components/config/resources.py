@@ -13,10 +13,12 @@ Default quotas (VPC Lattice quotas page, all adjustable) are in `QUOTAS`.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from typing import Annotated, Any, Literal
 
+import botocore.session
 from pydantic.alias_generators import to_camel
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
@@ -386,8 +388,14 @@ def check_stack_resources(gateways: dict[str, ResourceGatewaySpec], configuratio
 # --------------------------------------------------------------------------------------------------------------
 
 CONSUMER_VIA = ("association", "endpoint")
-ENDPOINT_IP_TYPES = ("ipv4", "dualstack", "ipv6")
-"""pulumi-aws `ec2.VpcEndpoint.ip_address_type`: ipv4, dualstack or ipv6 (EC2's own values, lowercase)."""
+
+
+@functools.cache
+def ec2_enum(member: str) -> tuple[str, ...]:
+    """An enum of EC2's `CreateVpcEndpoint` (the endpoint is an EC2 resource, outside the Lattice model), from
+    botocore's EC2 model: loaded only when a stack has an endpoint consumer (about 0.4 s)."""
+    shape = botocore.session.get_session().get_service_model("ec2").operation_model("CreateVpcEndpoint").input_shape
+    return tuple(shape.members[member].enum)
 
 
 def consumer_via_problem(via: str, subnet_ids: list[str], ip_address_type: str | None, has_groups: bool) -> tuple[str, str] | None:
@@ -404,8 +412,8 @@ def consumer_via_problem(via: str, subnet_ids: list[str], ip_address_type: str |
             _subnet_ids(list(subnet_ids))
         except ValueError as error:
             return "subnetIds", str(error)
-        if ip_address_type is not None and ip_address_type not in ENDPOINT_IP_TYPES:
-            return "ipAddressType", f"{ip_address_type!r} is not one of {', '.join(ENDPOINT_IP_TYPES)}"
+        if ip_address_type is not None and ip_address_type not in ec2_enum("IpAddressType"):
+            return "ipAddressType", f"{ip_address_type!r} is not one of {', '.join(ec2_enum('IpAddressType'))}"
     else:
         if subnet_ids:
             return "subnetIds", "applies to via: endpoint only; a VPC association takes no subnets"
