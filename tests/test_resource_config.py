@@ -263,3 +263,25 @@ def test_a_group_takes_children_up_to_the_default_quota(count):
         planned = resource_inputs.planned_children(config.resource_gateways, config.resource_configurations, "sn-0123456789abcdef0")
         assert sum(1 for kind, _, inputs in planned if inputs.get("type") == "CHILD") == count
         assert all(check_resource(kind, engine_shape(inputs)) == [] for kind, _, inputs in planned)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(-10, 100))
+def test_ipv4_addresses_per_interface_follow_the_models_range_both_ways(count):
+    # GIVEN the oracle: the API's range for the member, reached through the pulumi-aws -> API table
+    from lattice_components.apimodel import RESOURCE_MAPPINGS, api_member_for
+
+    kind = resource_inputs.GATEWAY
+    limits = api_model.limits(RESOURCE_MAPPINGS[kind].operation, api_member_for(kind, "ipv4AddressesPerEni"))
+    raw = {"account": "orders", "networkStack": "organization/lattice-network/dev",
+           "resourceGateways": {"db-gateway": {"vpcId": "vpc-backend1", "subnetIds": ["subnet-0b1a2c3d"],
+                                               "ipv4AddressesPerEni": count}}}
+    # WHEN the config is parsed THEN it is refused exactly outside the range, and accepted values pass the API check
+    try:
+        config = parse(AccountStackConfig, raw, "stacks/Pulumi.orders-dev.yaml")
+    except ConfigError as error:
+        assert not limits.min <= count <= limits.max
+        assert error.problems[0].startswith("lattice:resourceGateways.db-gateway.ipv4AddressesPerEni: ")
+    else:
+        assert limits.min <= count <= limits.max
+        assert resource_inputs.preflight(config.resource_gateways, {}, None) == []
