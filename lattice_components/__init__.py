@@ -1,6 +1,7 @@
 """Pulumi components for Amazon VPC Lattice.
 
     from lattice_components import ServiceNetwork, LatticeService, ConsumerVpcAttachment, ShareAccepter
+    from lattice_components import ResourceGateway, ResourceConfiguration, ServiceNetworkEndpoint
 
 The components and their args types are loaded on first use (PEP 562), so `import lattice_components` stays cheap
 for what imports only a part of the package: the policy pack (`lattice_components.policies`) and the `lattice`

@@ -269,6 +269,7 @@ def render_text(report: PlanReport, console) -> None:
         table.add_row(f"[{style}]{f.level}[/]", f.policy, f.stack, f.resource, f.message)
     console.print(table if report.findings else "[green]No policy findings.[/]")
     console.print(access_table(report.access, "Access matrix"))
+    console.print(resource_access.table(report.resource_access))
     console.print("[bold]Topology (Mermaid)[/]")
     console.print(report.mermaid, markup=False, highlight=False)
     facts = summary(report)

@@ -256,3 +256,16 @@ def markdown(access: list[dict[str, Any]]) -> list[str]:
         lines.append(f"| `{row['vpc']}` | {row['account']} | {row['via']} | {row['resource']} ({row['type']}) | "
                      f"{row['owner']} | {row['ports'] or '-'} | {decision} | {'; '.join(row['reasons'])} |")
     return lines if access else lines[:2] + ["None: no stack registers a resource configuration."]
+
+
+def table(access: list[dict[str, Any]]):
+    """The resource access rows as a rich table, for the terminal."""
+    from rich.table import Table
+
+    found = Table(title="Resource access", caption=NOTES)
+    for column in ("from VPC", "via", "resource", "ports", "decision", "why"):
+        found.add_column(column, overflow="fold")
+    for row in access:
+        decision = "[green]reachable[/]" if row["allowed"] else "[red]unreachable[/]" if row["evaluable"] else "[yellow]cannot decide[/]"
+        found.add_row(row["vpc"], row["via"], f"{row['resource']} ({row['owner']})", row["ports"] or "-", decision, "; ".join(row["reasons"]))
+    return found
