@@ -12,7 +12,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-import botocore.session
+import botocore.loaders
 from botocore.model import ServiceModel, Shape
 
 SERVICE_NAME = "vpc-lattice"
@@ -21,7 +21,9 @@ SERVICE_NAME = "vpc-lattice"
 @functools.cache
 def service_model() -> ServiceModel:
     """botocore's VPC Lattice service model (loaded once; about 20 ms)."""
-    return botocore.session.get_session().get_service_model(SERVICE_NAME)
+    # The loader, not a session: a session reads the AWS profile, and a profile that does not exist
+    # (AWS_PROFILE=typo) must not stop an offline check that needs no credentials.
+    return ServiceModel(botocore.loaders.create_loader().load_service_model(SERVICE_NAME, "service-2"), SERVICE_NAME)
 
 
 @dataclass(frozen=True)
@@ -128,10 +130,24 @@ _VALUE_ONLY_FOR = re.compile(r"\b([A-Z][A-Z0-9_]+) is supported only for ([A-Z][
 _WORDS = re.compile(r"[A-Z][A-Z0-9_]*")
 
 
+def _raw_documentation(shape_or_doc: Shape | str | None) -> str:
+    return (shape_or_doc.documentation if isinstance(shape_or_doc, Shape) else shape_or_doc) or ""
+
+
+# The parsers below are pure functions of a documentation string, and the preflight asks them about the same few
+# dozen members for every value of every service (4,017 applicability parses for 200 services): each string is
+# parsed once per process instead. Keyed by the text itself, so a swapped model can never get a stale answer.
+_parsed_once = functools.lru_cache(maxsize=4096)
+
+
 def documentation_text(shape_or_doc: Shape | str | None) -> str:
     """A member's documentation as one line of plain text (HTML tags dropped, whitespace collapsed)."""
-    doc = shape_or_doc.documentation if isinstance(shape_or_doc, Shape) else (shape_or_doc or "")
-    return " ".join(_INLINE_TAG.sub("", _BLOCK_TAG.sub(" ", doc or "")).split())
+    return _plain_text(_raw_documentation(shape_or_doc))
+
+
+@_parsed_once
+def _plain_text(doc: str) -> str:
+    return " ".join(_INLINE_TAG.sub("", _BLOCK_TAG.sub(" ", doc)).split())
 
 
 def sentence_containing(text: str, start: int) -> str:
@@ -153,7 +169,12 @@ class DocumentedRange:
 
 def range_in_documentation(doc: Shape | str | None) -> DocumentedRange | None:
     """The first "range is A–B" / "from A to B" / "between A and B" in a documentation string."""
-    text = documentation_text(doc)
+    return _range_in_documentation(_raw_documentation(doc))
+
+
+@_parsed_once
+def _range_in_documentation(raw: str) -> DocumentedRange | None:
+    text = _plain_text(raw)
     found = _RANGE.search(text)
     if found is None:
         return None
@@ -177,7 +198,13 @@ class DocumentedValues:
 
 
 def values_in_documentation(doc: Shape | str | None) -> DocumentedValues | None:
-    text = documentation_text(doc)
+    """The only values a documentation string allows ("Only 404 and 500 status codes are supported")."""
+    return _values_in_documentation(_raw_documentation(doc))
+
+
+@_parsed_once
+def _values_in_documentation(raw: str) -> DocumentedValues | None:
+    text = _plain_text(raw)
     found = _ONLY_VALUES.search(text)
     if found is None:
         return None
@@ -209,7 +236,13 @@ class TypeApplicability:
 
 
 def applicability_in_documentation(doc: Shape | str | None) -> TypeApplicability | None:
-    text = documentation_text(doc)
+    """Which resource types a documentation string says its member applies to, if it says."""
+    return _applicability_in_documentation(_raw_documentation(doc))
+
+
+@_parsed_once
+def _applicability_in_documentation(raw: str) -> TypeApplicability | None:
+    text = _plain_text(raw)
     only: set[str] | None = None
     excluded: set[str] = set()
     sentences: list[str] = []

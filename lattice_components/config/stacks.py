@@ -128,6 +128,8 @@ class NetworkStackConfig(Spec):
     """Every account that deploys services or consumers into the network, by short name."""
     network_account: str
     """The short name of the account that owns the network; it is not shared with itself."""
+    deploy_role_name: str = "LatticeDeployRole"
+    """The role Pulumi assumes in the network account (`arn:aws:iam::<id>:role/<name>`); empty: ambient credentials."""
 
     @model_validator(mode="after")
     def _network_account_known(self) -> "NetworkStackConfig":

@@ -8,6 +8,7 @@ the engine's "unknown" during preflight: unknown values are skipped by the check
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -86,12 +87,16 @@ def association(spec: LatticeServiceSpec, service_id: Any) -> dict[str, Any]:
     return {"service_identifier": service_id, "service_network_identifier": spec.service_network_arn, "tags": dict(spec.tags)}
 
 
+# pydantic's to_camel runs three regexes per call; the preflight converts the same few dozen keys for every child.
+_camel = functools.lru_cache(maxsize=1024)(to_camel)
+
+
 def engine_shape(value: Any) -> Any:
     """Inputs as the engine sees them: camelCase keys, unset values left out, Outputs unknown."""
     if isinstance(value, pulumi.Output):
         return UNKNOWN
     if isinstance(value, Mapping):
-        return {to_camel(key): engine_shape(item) for key, item in value.items() if item is not None}
+        return {_camel(key): engine_shape(item) for key, item in value.items() if item is not None}
     if isinstance(value, (list, tuple)):
         return [engine_shape(item) for item in value]
     return value

@@ -7,6 +7,7 @@ all that account stacks need: they read them through a `StackReference`.
 from __future__ import annotations
 
 import pulumi
+import pulumi_aws as aws
 
 from ..config import ConfigError, NetworkStackConfig, read_stack_config
 from ..components.service_network import ServiceNetwork
@@ -43,6 +44,26 @@ def exports(config: NetworkStackConfig, network: ServiceNetwork, region: str) ->
     }
 
 
+def network_provider(stack: str, config: NetworkStackConfig, region: str) -> aws.Provider:
+    """The provider every resource of the network stack uses: the network account's ID from the registry in
+    `allowed_account_ids`, so a run with credentials for any other account fails before the first change, and
+    the deploy role in that account when one is named (as the account stacks do, `account.account_provider`)."""
+    account_id = config.accounts[config.network_account].id
+    assume_roles = (
+        # The typed args class: provider config travels as JSON with the provider's camelCase names (roleArn).
+        [aws.ProviderAssumeRoleArgs(
+            role_arn=f"arn:aws:iam::{account_id}:role/{config.deploy_role_name}", session_name=f"lattice-network-{stack}"
+        )]
+        if config.deploy_role_name
+        else None
+    )
+    return aws.Provider(
+        f"{config.network_account}-account", region=region, assume_roles=assume_roles, allowed_account_ids=[account_id],
+        # Protected with the network: a protected network's stack holds nothing `pulumi destroy` may remove.
+        opts=pulumi.ResourceOptions(protect=config.network.protect),
+    )
+
+
 def main() -> None:
     source = f"Pulumi.{pulumi.get_stack()}.yaml"
     config: NetworkStackConfig = read_stack_config(NetworkStackConfig, source)
@@ -63,7 +84,9 @@ def main() -> None:
             "access_log_retention_days": config.network.access_log_retention_days,
             "tags": config.network.tags,
         },
-        opts=pulumi.ResourceOptions(protect=config.network.protect),
+        opts=pulumi.ResourceOptions(
+            protect=config.network.protect, providers={"aws": network_provider(pulumi.get_stack(), config, region)}
+        ),
     )
     for key, value in exports(config, network, region).items():
         pulumi.export(key, value)

@@ -140,6 +140,12 @@ class LatticeMocks(pulumi.runtime.Mocks):
             group_id = _fake_id("sg-", args.name)
             state.update(arn=f"arn:aws:ec2:{self.region}:{self.account_id}:security-group/{group_id}")
             return group_id, state
+        if kind in ("aws:iam/role:Role", "aws:iam/openIdConnectProvider:OpenIdConnectProvider"):
+            # IAM ARNs have no region; the bootstrap's trust policies name them.
+            path = f"role/{args.inputs.get('name', args.name)}" if kind.endswith(":Role") else (
+                f"oidc-provider/{str(args.inputs.get('url', '')).removeprefix('https://')}")
+            state.update(arn=f"arn:aws:iam::{self.account_id}:{path}")
+            return args.inputs.get("name", args.name), state
         if kind == "aws:cloudwatch/logGroup:LogGroup":
             state.update(arn=f"arn:aws:logs:{self.region}:{self.account_id}:log-group:{args.inputs.get('name', args.name)}")
             return args.inputs.get("name", args.name), state

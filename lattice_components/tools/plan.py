@@ -160,6 +160,12 @@ def _short_type(type_token: str) -> str:
     return type_token.rsplit(":", 1)[-1]
 
 
+OFFLINE_NOTE = (
+    "offline and stateless: every stack ran under the Pulumi SDK's mock monitor from its stack file, with no cloud "
+    "and no state; '+' means the program registers the resource, not a change against what is deployed "
+    "(that is pulumi preview)"
+)
+
 UNDECLARED = "`UndeclaredRole` stands for any principal no policy names, in each consumer VPC."
 
 
@@ -219,6 +225,8 @@ def to_markdown(report: PlanReport) -> str:
         "",
         f"{verdict}: {facts['stacks']} stacks, {facts['resources']} resources, "
         f"{facts['mandatory']} mandatory and {facts['advisory']} advisory findings.",
+        "",
+        f"{OFFLINE_NOTE[0].upper()}{OFFLINE_NOTE[1:]}.",
         "",
         "### Topology",
         "",
