@@ -74,8 +74,7 @@ RESOURCE_ACTIONS: dict[str, tuple[str, ...]] = {
     "aws:ec2/vpcEndpoint:VpcEndpoint":
         ("ec2:CreateVpcEndpoint", "ec2:DescribeVpcEndpoints", "ec2:ModifyVpcEndpoint", "ec2:DeleteVpcEndpoints",
          "ec2:CreateTags", "ec2:DeleteTags", "ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
-         "ec2:DescribeNetworkInterfaces", "vpc-lattice:CreateServiceNetworkVpcEndpointAssociation",
-         "vpc-lattice:GetServiceNetwork"),
+         "ec2:DescribeNetworkInterfaces", "vpc-lattice:CreateServiceNetworkVpcEndpointAssociation"),
     "aws:ram/resourceShare:ResourceShare":
         ("ram:CreateResourceShare", "ram:GetResourceShares", "ram:UpdateResourceShare", "ram:DeleteResourceShare",
          "ram:TagResource", "ram:UntagResource"),
