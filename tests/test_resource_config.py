@@ -285,3 +285,33 @@ def test_ipv4_addresses_per_interface_follow_the_models_range_both_ways(count):
     else:
         assert limits.min <= count <= limits.max
         assert resource_inputs.preflight(config.resource_gateways, {}, None) == []
+
+
+# -- sharing: the registry decides the principals, the pack decides whether it may leave the organization ------
+
+
+def run_orders_sharing(network_outputs, share_with):
+    config = copy.deepcopy(offline.load_stack_file(STACKS / "Pulumi.orders-dev.yaml"))
+    db(config)["shareWith"] = share_with
+    return offline.run_account_stack("orders-dev", network_outputs, "organization/lattice-network/dev", config=config)
+
+
+def test_sharing_with_the_organization_uses_the_networks_exported_organization_arn(network_outputs):
+    run = run_orders_sharing(network_outputs, ["organization"])
+    [principal] = run.of_type("aws:ram/principalAssociation:PrincipalAssociation")
+    assert principal.inputs["principal"] == network_outputs["organizationArn"] != ""
+    [share] = [r for r in run.of_type("aws:ram/resourceShare:ResourceShare") if r.name == "orders-db-share"]
+    assert share.inputs["allowExternalPrincipals"] is False
+
+
+def test_sharing_with_the_partner_outside_the_organization_runs_but_the_pack_refuses_it(network_outputs):
+    from lattice_components.tools import analyzer_client, plan
+
+    # GIVEN the database shared with the mobile account, which is outside the organization
+    run = run_orders_sharing(network_outputs, ["mobile"])
+    [share] = [r for r in run.of_type("aws:ram/resourceShare:ResourceShare") if r.name == "orders-db-share"]
+    assert share.inputs["allowExternalPrincipals"] is True  # the registry says mobile is outside
+    # WHEN the dev pack analyzes the stack THEN both the share and the configuration in it are mandatory findings
+    findings = analyzer_client.run_pack(plan.pack_resources(run), plan.policy_config("dev"))
+    refused = {(d.policy_name, d.enforcement_level) for d in findings if d.enforcement_level == "mandatory"}
+    assert refused == {("lattice-resource-share-external", "mandatory"), ("lattice-ram-share-external-principals", "mandatory")}
