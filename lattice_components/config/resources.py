@@ -23,7 +23,7 @@ from pydantic.alias_generators import to_camel
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
 from ..apimodel import model
-from .base import Spec, api_enum, api_lengths, api_range, documented_range, name_checker, rule_error
+from .base import Spec, api_enum, api_range, documented_range, name_checker, rule_error
 
 _GW = "CreateResourceGateway"
 _RC = "CreateResourceConfiguration"
