@@ -104,11 +104,12 @@ def _shown(ranges: Iterable[tuple[int, int]]) -> str:
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in ranges)
 
 
-def _admitted(wanted: list[tuple[int, int]], groups: tuple[str, ...], rules_of: dict[str, list[dict[str, Any]]]) -> tuple[list[tuple[int, int]], list[str]]:
-    """The parts of `wanted` the groups' TCP ingress rules admit (from the clients the rules name), and the
-    groups whose rules no stack declares."""
+def _admitted(wanted: list[tuple[int, int]], groups: tuple[str, ...], rules_of: dict[str, list[dict[str, Any]]]) -> tuple[list[tuple[int, int]], list[str], list[str]]:
+    """The parts of `wanted` the groups' TCP ingress rules admit (from the clients the rules name), the groups
+    that admit them, and the groups whose rules no stack declares."""
     unknown = [group for group in groups if group not in rules_of]
     opened: list[tuple[int, int]] = []
+    admitting: list[str] = []
     for group in groups:
         for rule in rules_of.get(group, []):
             protocol = str(rule.get("protocol", "")).lower()
@@ -121,13 +122,14 @@ def _admitted(wanted: list[tuple[int, int]], groups: tuple[str, ...], rules_of: 
             for a, b in wanted:
                 if max(a, low) <= min(b, high):
                     opened.append((max(a, low), min(b, high)))
+                    admitting += [group] if group not in admitting else []
     merged: list[tuple[int, int]] = []
     for a, b in sorted(set(opened)):
         if merged and a <= merged[-1][1] + 1:
             merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
         else:
             merged.append((a, b))
-    return merged, unknown
+    return merged, admitting, unknown
 
 
 def rows(env_run: offline.EnvironmentRun) -> list[dict[str, Any]]:
@@ -178,10 +180,11 @@ def rows(env_run: offline.EnvironmentRun) -> list[dict[str, Any]]:
                     row.update(evaluable=False, reasons=[f"{where} has no security groups: the VPC's default group applies, whose rules no stack declares"])
                 found.append(row)
                 continue
-            opened, unknown = _admitted(ports, attachment.security_group_ids, rules_of)
+            opened, admitting, unknown = _admitted(ports, attachment.security_group_ids, rules_of)
             groups = ", ".join(attachment.security_group_ids)
             if opened:
-                row.update(allowed=True, ports=_shown(opened), reasons=[f"security groups {groups} of {where} admit TCP {_shown(opened)}"])
+                row.update(allowed=True, ports=_shown(opened),
+                           reasons=[f"security group {', '.join(admitting)} of {where} admits TCP {_shown(opened)}"])
             elif unknown:
                 row.update(evaluable=False, reasons=[f"cannot decide: the rules of security groups {', '.join(unknown)} of {where} are not in the stacks"])
             else:
