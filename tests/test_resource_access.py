@@ -129,3 +129,13 @@ def test_each_layer_decides_the_cell(scenario, options, expected):
 def test_a_child_is_reached_through_its_groups_association_and_the_group_itself_is_not_a_row():
     rows = resource_access.rows(environment(kind="GROUP"))
     assert [(row["resource"], row["allowed"]) for row in rows] == [("db-child", True)]
+
+
+def test_piped_plan_output_has_one_tab_separated_line_per_resource_cell(dev):
+    from lattice_components.tools import plain
+
+    report = plan.PlanReport(env="dev", runs=dev.runs, resource_access=resource_access.rows(dev))
+    lines = plain.plan_lines(report)
+    start = lines.index("resource access:")
+    assert lines[start + 1].split("\t")[:6] == ["from_vpc", "via", "resource", "owner", "ports", "decision"]
+    assert "vpc-analytic\tendpoint\torders-db\torders\t5432\treachable\t" in "\n".join(lines[start + 2:start + 6])
