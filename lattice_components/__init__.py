@@ -2,6 +2,7 @@
 
     from lattice_components import ServiceNetwork, LatticeService, ConsumerVpcAttachment, ShareAccepter
     from lattice_components import LatticeServiceArgs, TargetGroupType, ListenerProtocol  # args types, modes
+    from lattice_components import ResourceGateway, ResourceConfiguration, ServiceNetworkEndpoint
 
 The components and their args types are loaded on first use (PEP 562), so `import lattice_components` stays cheap
 for what imports only a part of the package: the policy pack (`lattice_components.policies`) and the `lattice`
@@ -37,8 +38,14 @@ if TYPE_CHECKING:
         ConsumerVpcAttachmentArgs,
         LatticeService,
         LatticeServiceArgs,
+        ResourceConfiguration,
+        ResourceConfigurationArgs,
+        ResourceGateway,
+        ResourceGatewayArgs,
         ServiceNetwork,
         ServiceNetworkArgs,
+        ServiceNetworkEndpoint,
+        ServiceNetworkEndpointArgs,
         ShareAccepter,
         ShareAccepterArgs,
     )
@@ -57,6 +64,12 @@ _EXPORTS = {
     "ConsumerVpcAttachmentArgs": ".components",
     "LatticeService": ".components",
     "LatticeServiceArgs": ".components",
+    "ResourceConfiguration": ".components",
+    "ResourceConfigurationArgs": ".components",
+    "ResourceGateway": ".components",
+    "ResourceGatewayArgs": ".components",
+    "ServiceNetworkEndpoint": ".components",
+    "ServiceNetworkEndpointArgs": ".components",
     "ServiceNetwork": ".components",
     "ServiceNetworkArgs": ".components",
     "ShareAccepter": ".components",

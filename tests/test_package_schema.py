@@ -133,6 +133,39 @@ COMPONENTS = {
         "required": ["shareArn"],
         "outputs": {"shareId": "str"},
     },
+    # VPC resources over Lattice (issue #15)
+    "lattice:index:ResourceGateway": {
+        "inputs": {
+            "name": "str", "vpcId": "str", "subnetIds": "list[str]", "securityGroupIds": "list[str]",
+            "ipAddressType": "str", "ipv4AddressesPerEni": "int", "resourceConfigDnsResolution": "str",
+            "tags": "dict[str]",
+        },
+        "required": ["name", "subnetIds", "vpcId"],
+        "outputs": {"resourceGatewayId": "str", "resourceGatewayArn": "str"},
+    },
+    "lattice:index:ResourceConfiguration": {
+        "inputs": {
+            "name": "str", "type": "str", "resourceGatewayId": "Input[str]", "dnsName": "str",
+            "dnsIpAddressType": "str", "ipAddress": "str", "arn": "str", "portRanges": "list[str]",
+            "protocol": "str", "children": "dict[ChildResource]", "customDomainName": "str",
+            "domainVerificationId": "str", "allowAssociationToShareableServiceNetwork": "bool", "associate": "bool",
+            "serviceNetworkArn": "Input[str]", "privateDnsEnabled": "bool", "sharePrincipals": "list[str]",
+            "allowExternalPrincipals": "bool", "tags": "dict[str]",
+        },
+        "required": ["name", "resourceGatewayId"],
+        "outputs": {
+            "resourceConfigurationId": "str", "resourceConfigurationArn": "str", "associationId": "str", "shareArn": "str",
+        },
+    },
+    "lattice:index:ServiceNetworkEndpoint": {
+        "inputs": {
+            "vpcId": "str", "subnetIds": "list[str]", "serviceNetworkArn": "Input[str]",
+            "securityGroupIds": "list[str]", "createSecurityGroup": "EndpointSecurityGroup",
+            "privateDnsEnabled": "bool", "ipAddressType": "str", "tags": "dict[str]",
+        },
+        "required": ["serviceNetworkArn", "subnetIds", "vpcId"],
+        "outputs": {"endpointId": "str", "securityGroupIds": "list[str]"},
+    },
 }
 """`Input[...]`: another resource's output is accepted (no `plain` in the schema). Plain: what the component decides
 on before registering anything (names, modes, ports, weights, priorities, switches), and lists whose items each
@@ -185,6 +218,14 @@ TYPES = {
     "ConsumerSecurityGroup": {
         "properties": {"clientCidrs": "list[Input[str]]", "ports": "list[int]"}, "required": ["clientCidrs"],
     },
+    "ChildResource": {
+        "properties": {
+            "dnsName": "str", "dnsIpAddressType": "str", "ipAddress": "str", "portRanges": "list[str]",
+            "customDomainName": "str", "tags": "dict[str]",
+        },
+        "required": [],
+    },
+    "EndpointSecurityGroup": {"properties": {"clientCidrs": "list[str]", "ports": "list[int]"}, "required": ["clientCidrs"]},
 }
 
 ENUMS = {
@@ -208,7 +249,7 @@ def accepted_values(name: str) -> list[str]:
     return sorted(mentioned if name == "HealthCheckProtocol" else found.enum)
 
 
-def test_the_package_has_exactly_the_four_components(schema):
+def test_the_package_has_exactly_its_components(schema):
     assert sorted(schema["resources"]) == sorted(COMPONENTS)
     assert all(resource["isComponent"] for resource in schema["resources"].values())
 
@@ -315,6 +356,11 @@ MODELS = {
     "lattice:index:HeaderMatch": config.HeaderMatchSpec,
     "lattice:index:AllowedCallers": config.AllowedCallersSpec,
     "lattice:index:ConsumerSecurityGroup": config.SecurityGroupSpec,
+    "lattice:index:ResourceGateway": config.ResourceGatewayArgsSpec,
+    "lattice:index:ResourceConfiguration": config.ResourceConfigurationArgsSpec,
+    "lattice:index:ChildResource": config.ChildResourceSpec,
+    "lattice:index:ServiceNetworkEndpoint": config.ServiceNetworkEndpointSpec,
+    "lattice:index:EndpointSecurityGroup": config.SecurityGroupSpec,
 }
 """The pydantic model that validates each argument object."""
 STACK_CONFIG_ONLY = {"lattice:index:ServiceNetwork": {"organizationArn", "protect"}}

@@ -471,7 +471,28 @@ def _security_groups_once(props: Mapping[str, Any]) -> Iterator[ApiViolation]:
             )
 
 
+def _port_range_values(props: Mapping[str, Any]) -> Iterator[ApiViolation]:
+    """The model's `PortRange` pattern takes any 1-5 digits; the ports inside must be TCP ports (the listener
+    port's 1-65535, the range the member's documentation gives as its example), low end first."""
+    ranges = props.get("portRanges")
+    if is_unknown(ranges) or not isinstance(ranges, list):
+        return
+    port = model.limits("CreateListener", "port")
+    for index, value in enumerate(ranges):
+        text = as_str(value)
+        if text is None or not pattern_fullmatch(model.limits("PortRange").pattern or "", text):
+            continue  # unknown or reported by the walk
+        low, _, high = text.partition("-")
+        first, last = int(low), int(high or low)
+        outside = [number for number in (first, last) if not port.min <= number <= port.max]
+        if outside:
+            yield ApiViolation(f"portRanges[{index}]", text, f"{text!r}: port {outside[0]} is outside {port.min}-{port.max}", "range")
+        elif first > last:
+            yield ApiViolation(f"portRanges[{index}]", text, f"{text!r}: the range starts above its end", "range")
+
+
 RESOURCE_RULES: dict[str, tuple[ResourceRule, ...]] = {
+    "aws:vpclattice/resourceConfiguration:ResourceConfiguration": (_port_range_values,),
     "aws:vpclattice/listener:Listener": (_tls_listener_forwards,),
     "aws:vpclattice/authPolicy:AuthPolicy": (_auth_policy_quota,),
     "aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation": (_dns_options, _security_groups_once),

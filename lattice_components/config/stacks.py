@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
@@ -19,6 +19,15 @@ from .base import (
     Tags,
     is_output,
     rule_error,
+)
+from .resources import (
+    CONSUMER_VIA,
+    ResourceConfigurationName,
+    ResourceConfigurationSpec,
+    ResourceGatewayName,
+    ResourceGatewaySpec,
+    check_stack_resources,
+    consumer_via_problem,
 )
 from .services import RetentionDays, ServiceSpec
 
@@ -86,6 +95,32 @@ class ConsumerSpec(Spec):
         if _SG_LIMIT.max is not None and total > _SG_LIMIT.max:
             raise rule_error("securityGroupIds", f"{total} security groups in all is above the API maximum {_SG_LIMIT.max}")
         return self
+
+
+class ConsumerEntrySpec(ConsumerSpec):
+    """A consumer in an account stack: how the VPC reaches the network, a VPC association (the default) or a
+    service-network VPC endpoint (`config/resources.py`)."""
+
+    via: Literal[CONSUMER_VIA] = "association"  # type: ignore[valid-type]
+    subnet_ids: list[str] = Field(default_factory=list)
+    """via: endpoint only: the subnets the endpoint's interfaces go in."""
+    ip_address_type: str | None = None
+    """via: endpoint only: ipv4, dualstack or ipv6."""
+
+    @model_validator(mode="after")
+    def _via_fits(self) -> "ConsumerEntrySpec":
+        has_groups = bool(self.security_group_ids or self.create_security_group)
+        if problem := consumer_via_problem(self.via, self.subnet_ids, self.ip_address_type, has_groups):
+            raise rule_error(*problem)
+        return self
+
+    def component_args(self) -> dict[str, Any]:
+        """The args of `ConsumerVpcAttachment` (association) or `ServiceNetworkEndpoint` (endpoint)."""
+        args = self.to_args()
+        args.pop("via")
+        if self.via == "association":
+            args.pop("subnet_ids")
+        return args
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -164,7 +199,14 @@ class AccountStackConfig(Spec):
     """The role Pulumi assumes in this account (`arn:aws:iam::<id>:role/<name>`; `path/name` for a role with a
     path); empty: use ambient credentials."""
     services: dict[ServiceName, ServiceSpec] = Field(default_factory=dict)
-    consumers: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")], ConsumerSpec] = Field(default_factory=dict)
+    consumers: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")], ConsumerEntrySpec] = Field(default_factory=dict)
+    resource_gateways: dict[ResourceGatewayName, ResourceGatewaySpec] = Field(default_factory=dict)
+    resource_configurations: dict[ResourceConfigurationName, ResourceConfigurationSpec] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _resources_fit_together(self) -> "AccountStackConfig":
+        check_stack_resources(self.resource_gateways, self.resource_configurations)
+        return self
 
     @model_validator(mode="after")
     def _account_wide_rules(self) -> "AccountStackConfig":

@@ -25,6 +25,7 @@ from pulumi_policy import (
 from pulumi_policy.proxy import UnknownValueError
 
 from . import auth_policy_checks
+from . import resource_access_checks as ra
 from . import resource_checks as rc
 from . import stack_checks
 from .policy_inputs import Resource, Unknown, from_policy_resource, from_validation_args
@@ -176,6 +177,30 @@ def all_policies() -> list[Policy]:
             "lattice-forward-weights",
             "A forward action does not send all traffic to one target group while another sits at weight 0.",
             (rc.LISTENER, rc.LISTENER_RULE), rc.check_forward_weights, ADVISORY,
+        ),
+        # VPC resources over Lattice (issue #15): auth policies do not apply to them, so these hold what does.
+        resource_policy(
+            "lattice-resource-ports",
+            "Resource configurations open only port ranges inside allowedPortRanges.",
+            (ra.RESOURCE_CONFIGURATION,), ra.check_resource_ports, ADVISORY,
+            _schema(allowedPortRanges=_NAMES, exemptResources=_NAMES), severity=Severity.HIGH,
+        ),
+        stack_policy(
+            "lattice-resource-share-external",
+            "No resource configuration is in a RAM share open to principals outside the organization, unless allow-listed.",
+            ra.check_resource_shares_stay_inside, MANDATORY, _schema(allowedExternalResourceShares=_NAMES),
+            severity=Severity.HIGH,
+        ),
+        resource_policy(
+            "lattice-endpoint-security-groups",
+            "Service-network and resource VPC endpoints name their security groups.",
+            (ra.VPC_ENDPOINT,), ra.check_endpoint_security_groups, MANDATORY, _EXEMPT, severity=Severity.MEDIUM,
+        ),
+        resource_policy(
+            "lattice-resource-gateway-subnets",
+            "Resource gateways span at least minSubnets subnets (Availability Zones).",
+            (ra.RESOURCE_GATEWAY,), ra.check_gateway_subnets, ADVISORY,
+            _schema(minSubnets={"type": "integer", "minimum": 1, "default": ra.DEFAULT_MIN_GATEWAY_SUBNETS}),
         ),
     ]
     # What the AWS API itself would reject, read from botocore's model (lattice_components.apimodel), so a

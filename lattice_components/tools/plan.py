@@ -15,7 +15,7 @@ from typing import Any
 
 from ..apimodel import environment_rules
 from ..config import ConfigError
-from . import analyzer_client, offline, topology
+from . import analyzer_client, offline, resource_access, topology
 
 POLICY_PACK_DIR = offline.REPO_ROOT / "policy_pack"
 
@@ -38,6 +38,7 @@ class PlanReport:
     findings: list[Finding] = field(default_factory=list)
     mermaid: str = ""
     access: list[dict[str, Any]] = field(default_factory=list)
+    resource_access: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def mandatory(self) -> list[Finding]:
@@ -153,6 +154,7 @@ def build(env: str, root: Path = offline.REPO_ROOT) -> PlanReport:
         findings=run_policies(env_run),
         mermaid=topology.mermaid(env_run, access),
         access=access,
+        resource_access=resource_access.rows(env_run),
     )
 
 
@@ -207,6 +209,7 @@ def to_json(report: PlanReport) -> dict[str, Any]:
         "policies": [finding.__dict__ for finding in report.findings],
         "mermaid": report.mermaid,
         "access": report.access,
+        "resourceAccess": report.resource_access,
     }
 
 
@@ -292,6 +295,8 @@ def to_markdown(report: PlanReport) -> str:
         "",
         *access_markdown(report.access),
         "",
+        *resource_access.markdown(report.resource_access),
+        "",
         "### Policy findings",
         "",
     ]
@@ -331,6 +336,7 @@ def render_text(report: PlanReport, console) -> None:
         table.add_row(f"[{style}]{f.level}[/]", f.policy, f.stack, f.resource, f.message)
     console.print(table if report.findings else "[green]No policy findings.[/]")
     console.print(access_table(report.access, "Access matrix"))
+    console.print(resource_access.table(report.resource_access))
     console.print("[bold]Topology (Mermaid)[/]")
     console.print(report.mermaid, markup=False, highlight=False)
     facts = summary(report)
