@@ -114,7 +114,7 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
     lap("explain", stamp)
     stamp = time.perf_counter()
     if "path" in parts:  # last of the in-process parts: it widens the event loop's default executor
-        report["simulated"] = simulated_paths(delay=0.1 if options.smoke else 0.25)
+        report["simulated"] = simulated_paths()
     lap("simulated", stamp)
     stamp = time.perf_counter()
     if "startup" in parts:
@@ -124,9 +124,10 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
     return report
 
 
-def simulated_paths(delay: float = 0.25) -> list[dict[str, Any]]:
+def simulated_paths() -> list[dict[str, Any]]:
     """Cross-check of part 3 on the smallest environment: the network stack, the account stack outside the
-    organization and one inside, deployed with slow mocks; the SDK's own sequencing sets the waves."""
+    organization and one inside, deployed with creations released wave by wave; the SDK's own sequencing sets
+    the waves (`critical_path.simulate`, no timing involved)."""
     from lattice_components.tools import offline
     from lattice_components.programs import account, network
 
@@ -143,7 +144,7 @@ def simulated_paths(delay: float = 0.25) -> list[dict[str, Any]]:
     for stack in picks:
         is_network = stack is recorded[0]
         waves = critical_path.simulate(
-            network.main if is_network else account.main, delay=delay,
+            network.main if is_network else account.main, expected=stack.run,
             project=stack.run.project, stack=stack.run.stack, config=stack.config,
             account_id=stack.account_id, region=stack.region,
             stack_outputs=None if is_network else {env.network_stack_name: network_outputs},

@@ -19,7 +19,7 @@ the longest account stack's (account stacks deployed in parallel; the README's l
 from __future__ import annotations
 
 import asyncio
-import time
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -302,37 +302,102 @@ def analyze(runs: Sequence[ProgramRun]) -> EnvironmentPath:
 
 
 # ------------------------------------------------------------------------------------------------------------
-# Cross-check: a deploy simulated with slow creations, sequenced by the SDK itself
+# Cross-check: a deploy stepped wave by wave, sequenced by the SDK itself
 # ------------------------------------------------------------------------------------------------------------
 
 
-def simulate(program: Callable[[], Any], *, delay: float = 0.25, **run_args: Any) -> int:
-    """Run `program` with every AWS creation taking `delay` seconds in the mocks; return the number of waves of
-    creations, i.e. the chain length the SDK's own sequencing produced.
+def waves(graph: Graph) -> dict[str, int]:
+    """The wave each resource of `graph` is created in: 1 + the latest wave it waits for (free resources add 0)."""
+    found: dict[str, int] = {}
+    for urn in _topological(graph.waits):
+        before = max((found[w] for w in graph.waits[urn]), default=0)
+        found[urn] = before + (1 if takes_time(graph.resources[urn]) else 0)
+    return found
 
-    The mocks answer on the event loop's default executor, whose few threads would queue creations that the
-    engine runs in parallel; the program gets a wide one first. Only for small stacks: each wave costs `delay`.
+
+class SequencingMismatch(AssertionError):
+    """The SDK sequenced creations differently from what `engine_graph` computed."""
+
+
+def simulate(program: Callable[[], Any], *, expected: ProgramRun, stall_seconds: float = 300.0, **run_args: Any) -> int:
+    """Run `program` with every AWS creation held in the mocks until its wave is released; return the number of
+    waves the SDK's own sequencing went through.
+
+    `expected` is a recorded run of the same program: `engine_graph` of it says in which wave each creation
+    belongs. Wave k is released (its creations answered) only once every creation of wave k has reached the
+    mocks, and a creation is held until its wave is released. So the outcome is decided by what the SDK waits
+    for, never by how fast the machine is:
+      - a creation reaching the mocks while a wave it should wait for is still held proves the SDK waits for
+        less than computed (`SequencingMismatch`);
+      - a wave whose creations do not all arrive while every earlier wave is answered: the SDK waits for more
+        than computed. Nothing else can release them, so the run is stuck; `stall_seconds` only bounds how
+        long a stuck run takes to fail, it never decides a passing one.
     """
-    starts: list[float] = []
+    graph = engine_graph(expected)
+    wave_of_urn = waves(graph)
+    expected_wave = {(r.type, r.name): wave_of_urn[r.urn] for r in graph.resources.values() if takes_time(r)}
+    by_wave: dict[int, set[tuple[str, str]]] = {}
+    for key, wave in expected_wave.items():
+        by_wave.setdefault(wave, set()).add(key)
+    last_wave = max(by_wave, default=0)
+    state = threading.Condition()
+    released = 0
+    arrived: dict[tuple[str, str], int] = {}
+    problems: list[str] = []
 
-    class SlowMocks(offline.LatticeMocks):
+    class GatedMocks(offline.LatticeMocks):
         def new_resource(self, args):  # noqa: ANN001 (the SDK's MockResourceArgs)
-            if args.typ.startswith("aws:"):
-                starts.append(time.perf_counter())
-                time.sleep(delay)
+            key = (args.typ, args.name)
+            if args.custom and args.typ.startswith("aws:"):
+                with state:
+                    wave = expected_wave.get(key)
+                    if wave is None:
+                        problems.append(f"{_label(key)} was not in the recorded run")
+                    elif wave > released + 1:
+                        problems.append(f"{_label(key)} reached the engine while wave {released + 1} was held; "
+                                        f"computed: wave {wave}")
+                    arrived[key] = released + 1
+                    state.notify_all()
+                    state.wait_for(lambda: released >= arrived[key] or bool(problems))
             return super().new_resource(args)
+
+    def release_waves() -> None:
+        nonlocal released
+        with state:
+            for wave in sorted(by_wave):
+                if not state.wait_for(lambda: by_wave[wave] <= arrived.keys() or bool(problems), stall_seconds):
+                    missing = sorted(by_wave[wave] - arrived.keys())
+                    problems.append(f"wave {wave}: {', '.join(map(_label, missing))} never reached the engine "
+                                    f"while waves 1-{wave - 1} were created")
+                if problems:
+                    break
+                released = wave
+                state.notify_all()
+            released = last_wave + 1  # let anything still held finish, so the program ends
+            state.notify_all()
 
     def widened() -> Any:
         asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=256))
         return program()
 
+    controller = threading.Thread(target=release_waves, daemon=True)
     original = offline.LatticeMocks
-    offline.LatticeMocks = SlowMocks  # run_program builds its mocks from this name
+    offline.LatticeMocks = GatedMocks  # run_program builds its mocks from this name
+    controller.start()
     try:
         offline.run_program(widened, **run_args)
     finally:
         offline.LatticeMocks = original
-    if not starts:
-        return 0
-    first = min(starts)
-    return 1 + max(int(round((start - first) / delay)) for start in starts)
+        with state:
+            if released <= last_wave:
+                problems.append("the program ended before every wave was created")
+            released = last_wave + 1
+            state.notify_all()
+        controller.join()
+    if problems:
+        raise SequencingMismatch("; ".join(problems))
+    return max(arrived.values(), default=0)
+
+
+def _label(key: tuple[str, str]) -> str:
+    return f"{key[0].rsplit(':', 1)[-1]} {key[1]}"

@@ -2,6 +2,7 @@
 
     from lattice_components import ServiceNetwork, LatticeService, ConsumerVpcAttachment, ShareAccepter
     from lattice_components import LatticeServiceArgs, TargetGroupType, ListenerProtocol  # args types, modes
+    from lattice_components import ResourceGateway, ResourceConfiguration, ServiceNetworkEndpoint
 
 The components and their args types are loaded on first use (PEP 562), so `import lattice_components` stays cheap
 for what imports only a part of the package: the policy pack (`lattice_components.policies`) and the `lattice`
@@ -30,14 +31,21 @@ if TYPE_CHECKING:
         HealthCheckProtocolVersion,
         ListenerProtocol,
         TargetGroupProtocol,
+        TargetGroupIpAddressType,
         TargetGroupProtocolVersion,
         TargetGroupType,
         ConsumerVpcAttachment,
         ConsumerVpcAttachmentArgs,
         LatticeService,
         LatticeServiceArgs,
+        ResourceConfiguration,
+        ResourceConfigurationArgs,
+        ResourceGateway,
+        ResourceGatewayArgs,
         ServiceNetwork,
         ServiceNetworkArgs,
+        ServiceNetworkEndpoint,
+        ServiceNetworkEndpointArgs,
         ShareAccepter,
         ShareAccepterArgs,
     )
@@ -49,12 +57,19 @@ _EXPORTS = {
     "HealthCheckProtocolVersion": ".components",
     "ListenerProtocol": ".components",
     "TargetGroupProtocol": ".components",
+    "TargetGroupIpAddressType": ".components",
     "TargetGroupProtocolVersion": ".components",
     "TargetGroupType": ".components",
     "ConsumerVpcAttachment": ".components",
     "ConsumerVpcAttachmentArgs": ".components",
     "LatticeService": ".components",
     "LatticeServiceArgs": ".components",
+    "ResourceConfiguration": ".components",
+    "ResourceConfigurationArgs": ".components",
+    "ResourceGateway": ".components",
+    "ResourceGatewayArgs": ".components",
+    "ServiceNetworkEndpoint": ".components",
+    "ServiceNetworkEndpointArgs": ".components",
     "ServiceNetwork": ".components",
     "ServiceNetworkArgs": ".components",
     "ShareAccepter": ".components",

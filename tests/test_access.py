@@ -312,12 +312,18 @@ def test_unknown_operator_does_not_hide_a_denial_elsewhere():
     ("document", "problem"),
     [
         ("{not json", "not valid JSON"),
-        ({"Statement": [allow(Effect="Permit")]}, "Effect must be Allow or Deny"),
+        ({"Statement": [allow(Effect="Permit")]}, "Effect must be exactly Allow or Deny"),
+        ({"Statement": [allow(Effect="allow")]}, "Effect must be exactly Allow or Deny"),  # IAM: case-sensitive
+        ({"Statement": [{"effect": "Allow", **{k: v for k, v in allow().items() if k != "Effect"}}]},
+         "unknown element 'effect'"),
+        ('{"Statement": [{"Effect": "Deny", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}',
+         "the key 'Effect' appears twice"),  # json.loads alone would keep the second copy
+        ({"statement": [allow()]}, "unknown top-level element 'statement'"),
         ({"Statement": [{**allow(), "NotPrincipal": {"AWS": "*"}}]}, "NotPrincipal is supported only in a Deny"),
         ({"Statement": [allow(Principal={"AWS": "arn:aws:iam::123456789012:role/*"})]}, "is not '*', an account"),
         ({"Statement": [allow(Resource="arn:aws:vpc-lattice:*:${aws:PrincipalAccount}:*")]}, "policy variable"),
         ({"Statement": [allow(Condition={"NumericEquals": {"vpc-lattice-svcs:Port": "http"}})]}, "not a number"),
-        ({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}, "has no Principal"),
+        ({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}, "exactly one of Principal and NotPrincipal"),
     ],
 )
 def test_validate_policy_names_each_problem(document, problem):

@@ -268,6 +268,24 @@ VALID_VARIANTS: list[tuple[str, str, dict[str, Any]]] = [
         },
     ),
     (
+        "GROUP resource configuration with port ranges and no definition (its children have them)",
+        RESOURCE_CONFIG,
+        {"name": "orders-replicas", "type": "GROUP", "protocol": "TCP", "portRanges": ["5432", "6000-6010"],
+         "resourceGatewayIdentifier": RGW_ID, "allowAssociationToShareableServiceNetwork": True},
+    ),
+    (
+        "SINGLE resource configuration by IPv6 address",
+        RESOURCE_CONFIG,
+        {"name": "orders-cache", "type": "SINGLE", "portRanges": ["6379"], "resourceGatewayIdentifier": RGW_ID,
+         "resourceConfigurationDefinition": {"ipResource": {"ipAddress": "fd00:ec2::23"}}},
+    ),
+    (
+        "dual-stack gateway in two subnets",
+        GATEWAY,
+        {"name": "db-gateway", "vpcId": VPC_ID, "subnetIds": [f"subnet-{SUFFIX}", "subnet-0123456789abcdef1"],
+         "ipAddressType": "DUALSTACK", "ipv4AddressesPerEni": 62.0},
+    ),
+    (
         "VPC association without security groups or DNS options",
         VPC_ASSOCIATION,
         {"serviceNetworkIdentifier": SN_ID, "vpcIdentifier": "vpc-01234567"},
@@ -954,7 +972,7 @@ CASES: list[Case] = [
         "six security groups on a VPC association",
         VPC_ASSOCIATION,
         "securityGroupIds",
-        [SG_ID] * 6,
+        [f"sg-0123456789abcdef{index}" for index in range(6)],  # six distinct: the same one twice is its own error
         ("securityGroupIds: has 6 entries; the API allows at most 5",),
     ),
     Case(
@@ -1078,6 +1096,11 @@ CASES: list[Case] = [
             "(a port such as '443' or a port range such as '8000-8080')",
         ),
     ),
+    Case("port above 65535 (the pattern takes any five digits)", RESOURCE_CONFIG, "portRanges[0]", "70000",
+         ("portRanges[0]: '70000': port 70000 is outside 1-65535",)),
+    Case("port 0", RESOURCE_CONFIG, "portRanges[0]", "0-80", ("portRanges[0]: '0-80': port 0 is outside 1-65535",)),
+    Case("port range that runs backwards", RESOURCE_CONFIG, "portRanges[1]", "8080-8000",
+         ("portRanges[1]: '8080-8000': the range starts above its end",)),
     Case(
         "TCP_UDP on a SINGLE configuration",
         RESOURCE_CONFIG,
@@ -1309,6 +1332,15 @@ def test_every_sdk_input_lands_in_an_api_member_or_is_declared_ignored(kind):
         (RULE, "match.httpMatch.headerMatches[0].match.exact", "match.httpMatch.headerMatches.match.exact"),
         (AUTH_POLICY, "state", None),
         (GATEWAY, "timeouts.create", None),
+        # VPC resources (#15): the union members the ResourceConfiguration component writes
+        (RESOURCE_CONFIG, "resourceConfigurationDefinition.dnsResource.domainName",
+         "resourceConfigurationDefinition.dnsResource.domainName"),
+        (RESOURCE_CONFIG, "resourceConfigurationDefinition.ipResource.ipAddress",
+         "resourceConfigurationDefinition.ipResource.ipAddress"),
+        (RESOURCE_CONFIG, "resourceConfigurationDefinition.arnResource.arn", "resourceConfigurationDefinition.arnResource.arn"),
+        (RESOURCE_CONFIG, "portRanges[0]", "portRanges"),
+        (RESOURCE_ASSOCIATION, "resourceConfigurationIdentifier", "resourceConfigurationIdentifier"),
+        (RESOURCE_ASSOCIATION, "timeouts.delete", None),
     ],
 )
 def test_engine_paths_map_to_api_members(kind, engine_path, api_path):

@@ -6,6 +6,7 @@ noisy); `python -m benchmarks` reports the numbers, `benchmarks/RESULTS.md` reco
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -99,8 +100,32 @@ def test_the_api_chain_is_service_or_target_group_then_listener_then_rule(report
 
 
 def test_the_computed_path_matches_a_deploy_the_sdk_sequences_itself(report):
+    # The deploy is stepped wave by wave (creations held in the mocks until their wave is released), so the
+    # waves come from what the SDK waits for, not from timestamps: the result does not depend on machine load.
     for stack in report["simulated"]:
         assert stack["simulated"] == stack["program"], stack
+
+
+def test_a_stepped_deploy_refuses_a_computed_graph_that_waits_for_less_than_the_sdk(recorded):
+    # GIVEN the network stack's recorded run with the auth policy's dependencies erased, so the computed graph
+    # puts it in wave 1 although the SDK must wait for the network's ARN
+    from lattice_components.programs import network
+
+    stack = recorded[0]
+    forged = [
+        dataclasses.replace(r, dependencies=[], property_dependencies={}) if r.type.endswith("AuthPolicy") else r
+        for r in stack.run.resources
+    ]
+    expected = offline.ProgramRun(stack.run.project, stack.run.stack, forged, stack.run.outputs)
+    forged_waves = critical_path.waves(critical_path.engine_graph(expected))
+    assert {forged_waves[r.urn] for r in forged if r.type.endswith("AuthPolicy")} == {1}
+    # WHEN the program is deployed wave by wave against it
+    # THEN wave 1 never completes: the stepped deploy names the creation the SDK held back
+    with pytest.raises(critical_path.SequencingMismatch, match="AuthPolicy .* never reached the engine"):
+        critical_path.simulate(
+            network.main, expected=expected, stall_seconds=2.0, project=stack.run.project, stack=stack.run.stack,
+            config=stack.config, account_id=stack.account_id, region=stack.region,
+        )
 
 
 def test_accounts_outside_the_organization_add_no_wait_the_api_does_not_need(recorded):

@@ -107,7 +107,7 @@ def test_the_target_group_and_its_attachment_depend_on_the_vpc_and_the_instance(
     assert group.inputs["config"]["vpcIdentifier"] == "vpc-0a1b2c3d4e5f67890" and depends(group, "config", vpc)
     assert attachment.inputs["target"]["id"] == "i-0123456789abcdef0" and depends(attachment, "target", instance)
     # an ID unknown before the instance exists cannot name the attachment; its position does
-    assert attachment.name == "orders-orders-stable-target-0"
+    assert attachment.name == "orders--orders-stable--target-0"
 
 
 def test_the_service_depends_on_the_certificate_and_its_auth_policy_on_the_role(composed):

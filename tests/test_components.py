@@ -170,7 +170,7 @@ def test_a_consumer_vpc_may_not_exceed_the_api_limit_of_security_groups():
     with pytest.raises(ConfigError) as raised:
         run_component(lambda: ConsumerVpcAttachment("frontend", {
             "vpc_id": "vpc-frontend", "service_network_arn": NETWORK_ARN,
-            "security_group_ids": [f"sg-00000000{i}" for i in range(5)],
+            "security_group_ids": [f"sg-0000000{i}" for i in range(5)],
             "create_security_group": {"client_cidrs": ["10.0.0.0/16"]}, "region": "us-east-1",
         }))
     assert "args.securityGroupIds: 6 security groups in all is above the API maximum 5" in str(raised.value)

@@ -437,7 +437,7 @@ def test_a_fractional_number_where_the_schema_says_integer_is_refused_not_trunca
             "targetGroups": {"order-fn": {"type": "LAMBDA"}}, "listeners": [listener],
         })
     path = "args.listeners[0].port" if where == "port" else "args.listeners[0].defaultAction.forward[0].weight"
-    assert f"{path}: {number}" in str(raised.value)
+    assert f"{path}: is {number}, where an integer is expected" in str(raised.value)
     assert raised.value.registrations == []  # type: ignore[attr-defined]
 
 
@@ -483,7 +483,7 @@ def test_resource_references_from_another_language_arrive_as_outputs_and_keep_th
     # AND the same resources as from Python, but for the attachment's name: an unknown ID names it by position
     python_types = sorted(r.type for r in python_run.resources)
     assert sorted(r.type for r in run.resources) == python_types
-    assert attachment.name == "orders-order-stable-target-0"
+    assert attachment.name == "orders--order-stable--target-0"
 
     # AND a consumer VPC association from security group and VPC outputs
     consumer, _ = construct_through_provider("lattice:index:ConsumerVpcAttachment", "frontend", {

@@ -147,6 +147,39 @@ COMPONENTS = {
         "required": ["shareArn"],
         "outputs": {"shareId": "str"},
     },
+    # VPC resources over Lattice (issue #15)
+    "lattice:index:ResourceGateway": {
+        "inputs": {
+            "name": "str", "vpcId": "str", "subnetIds": "list[str]", "securityGroupIds": "list[str]",
+            "ipAddressType": "str", "ipv4AddressesPerEni": "int", "resourceConfigDnsResolution": "str",
+            "tags": "dict[str]",
+        },
+        "required": ["name", "subnetIds", "vpcId"],
+        "outputs": {"resourceGatewayId": "str", "resourceGatewayArn": "str"},
+    },
+    "lattice:index:ResourceConfiguration": {
+        "inputs": {
+            "name": "str", "type": "str", "resourceGatewayId": "Input[str]", "dnsName": "str",
+            "dnsIpAddressType": "str", "ipAddress": "str", "arn": "str", "portRanges": "list[str]",
+            "protocol": "str", "children": "dict[ChildResource]", "customDomainName": "str",
+            "domainVerificationId": "str", "allowAssociationToShareableServiceNetwork": "bool", "associate": "bool",
+            "serviceNetworkArn": "Input[str]", "privateDnsEnabled": "bool", "sharePrincipals": "list[str]",
+            "allowExternalPrincipals": "bool", "tags": "dict[str]",
+        },
+        "required": ["name", "resourceGatewayId"],
+        "outputs": {
+            "resourceConfigurationId": "str", "resourceConfigurationArn": "str", "associationId": "str", "shareArn": "str",
+        },
+    },
+    "lattice:index:ServiceNetworkEndpoint": {
+        "inputs": {
+            "vpcId": "str", "subnetIds": "list[str]", "serviceNetworkArn": "Input[str]",
+            "securityGroupIds": "list[str]", "createSecurityGroup": "EndpointSecurityGroup",
+            "privateDnsEnabled": "bool", "ipAddressType": "str", "tags": "dict[str]",
+        },
+        "required": ["serviceNetworkArn", "subnetIds", "vpcId"],
+        "outputs": {"endpointId": "str", "securityGroupIds": "list[str]"},
+    },
 }
 """`Input[...]`: another resource's output is accepted (no `plain` in the schema). Plain: what the component decides
 on before registering anything (names, modes, ports, weights, priorities, switches), and lists whose items each
@@ -156,7 +189,7 @@ TYPES = {
     "TargetGroup": {
         "properties": {
             "type": "TargetGroupType", "port": "int", "protocol": "TargetGroupProtocol",
-            "protocolVersion": "TargetGroupProtocolVersion", "vpcId": "Input[str]",
+            "protocolVersion": "TargetGroupProtocolVersion", "ipAddressType": "TargetGroupIpAddressType", "vpcId": "Input[str]",
             "healthCheck": "HealthCheck", "targets": "list[Target]",
         },
         "required": [],
@@ -211,6 +244,14 @@ TYPES = {
     "ConsumerSecurityGroup": {
         "properties": {"clientCidrs": "list[Input[str]]", "ports": "list[int]"}, "required": ["clientCidrs"],
     },
+    "ChildResource": {
+        "properties": {
+            "dnsName": "str", "dnsIpAddressType": "str", "ipAddress": "str", "portRanges": "list[str]",
+            "customDomainName": "str", "tags": "dict[str]",
+        },
+        "required": [],
+    },
+    "EndpointSecurityGroup": {"properties": {"clientCidrs": "list[str]", "ports": "list[int]"}, "required": ["clientCidrs"]},
 }
 
 ENUMS = {
@@ -218,6 +259,7 @@ ENUMS = {
     "TargetGroupType": ("CreateTargetGroup", "type"),
     "TargetGroupProtocol": ("TargetGroupConfig", "protocol"),
     "TargetGroupProtocolVersion": ("TargetGroupConfig", "protocolVersion"),
+    "TargetGroupIpAddressType": ("TargetGroupConfig", "ipAddressType"),
     "HealthCheckProtocol": ("HealthCheckConfig", "protocol"),
     "HealthCheckProtocolVersion": ("HealthCheckConfig", "protocolVersion"),
     "ListenerProtocol": ("CreateListener", "protocol"),
@@ -225,7 +267,15 @@ ENUMS = {
 """Every named mode, and the API-model member whose values it has."""
 
 
-def test_the_package_has_exactly_the_four_components(schema):
+def accepted_values(name: str) -> list[str]:
+    """The values the API accepts for a mode: the member's enum, narrowed where its documentation narrows it
+    (HealthCheckConfig.protocol lists TCP, and documents "The possible protocols are HTTP and HTTPS")."""
+    found = api_model.limits(*ENUMS[name])
+    mentioned = api_model.enum_values_mentioned(api_model.member_shape(*ENUMS[name]), found.enum)
+    return sorted(mentioned if name == "HealthCheckProtocol" else found.enum)
+
+
+def test_the_package_has_exactly_its_components(schema):
     assert sorted(schema["resources"]) == sorted(COMPONENTS)
     assert all(resource["isComponent"] for resource in schema["resources"].values())
 
@@ -257,10 +307,10 @@ def test_every_named_mode_is_an_enum_of_the_api_models_values(schema, name):
     # GIVEN the mode's type in the schema, WHEN an SDK is generated, THEN it offers exactly the values AWS accepts
     enum_type = schema["types"][f"lattice:index:{name}"]
     assert enum_type["type"] == "string"
-    assert sorted(value["value"] for value in enum_type["enum"]) == sorted(api_model.limits(*ENUMS[name]).enum)
+    assert sorted(value["value"] for value in enum_type["enum"]) == accepted_values(name)
     assert all(value["name"] == value["value"] for value in enum_type["enum"])
     # and the Python enum a program may pass is the same (a member is its value: `TargetGroupType.IP == "IP"`)
-    assert sorted(getattr(lattice_components, name)) == sorted(api_model.limits(*ENUMS[name]).enum)
+    assert sorted(getattr(lattice_components, name)) == accepted_values(name)
 
 
 def test_every_mode_input_refers_to_its_enum(schema):
@@ -268,7 +318,7 @@ def test_every_mode_input_refers_to_its_enum(schema):
         f"{token}.{prop_name}": prop.get("$ref", "").rsplit(":", 1)[-1]
         for token, holder in [*schema["resources"].items(), *schema["types"].items()]
         for prop_name, prop in {**holder.get("inputProperties", {}), **holder.get("properties", {})}.items()
-        if prop_name in ("type", "protocol", "protocolVersion", "authType")
+        if prop_name in ("type", "protocol", "protocolVersion", "ipAddressType", "authType")
     }
     assert refs and all(ref in ENUMS for ref in refs.values()), refs
 
@@ -334,6 +384,11 @@ MODELS = {
     "lattice:index:ConsumerSecurityGroup": config.SecurityGroupSpec,
     "lattice:index:AccessLogDestination": AccessLogDestinationSpec,
     "lattice:index:DnsOptions": DnsOptionsSpec,
+    "lattice:index:ResourceGateway": config.ResourceGatewayArgsSpec,
+    "lattice:index:ResourceConfiguration": config.ResourceConfigurationArgsSpec,
+    "lattice:index:ChildResource": config.ChildResourceSpec,
+    "lattice:index:ServiceNetworkEndpoint": config.ServiceNetworkEndpointSpec,
+    "lattice:index:EndpointSecurityGroup": config.SecurityGroupSpec,
 }
 """The pydantic model that validates each argument object."""
 STACK_CONFIG_ONLY = {"lattice:index:ServiceNetwork": {"organizationArn", "protect"}}

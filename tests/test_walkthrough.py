@@ -46,7 +46,7 @@ def test_associating_vpc_a_with_its_security_groups(environment):
     [association] = platform.of_type(VPC_ASSOCIATION)
     assert association.inputs["vpcIdentifier"] == "vpc-frontend"
     assert association.inputs["serviceNetworkIdentifier"] == environment.network.outputs["serviceNetworkArn"]
-    [created] = platform.of_type("aws:ec2/securityGroup:SecurityGroup")
+    created = platform.named("frontend-lattice-clients")  # the platform's endpoint consumer has its own group (#15)
     assert association.inputs["securityGroupIds"] == ["sg-0123456789abcdef0", created.id]
 
 
@@ -88,7 +88,7 @@ def test_the_order_service_target_group_checks_health_on_slash_health(environmen
     assert (check["healthyThresholdCount"], check["unhealthyThresholdCount"]) == (3, 2)
     targets = {
         r.inputs["target"]["id"] for r in orders.of_type("aws:vpclattice/targetGroupAttachment:TargetGroupAttachment")
-        if r.name.startswith("order-service-order-service-stable")
+        if r.name.startswith("order-service--order-service-stable--")
     }
     assert targets == {"i-0123456789abcdef0", "i-abcdef0123456789a"}
 

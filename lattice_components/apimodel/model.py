@@ -19,11 +19,23 @@ SERVICE_NAME = "vpc-lattice"
 
 
 @functools.cache
+def aws_service_model(name: str) -> ServiceModel:
+    """botocore's model of one AWS API (`vpc-lattice`, `logs`, `iam`, ...), loaded once per process.
+
+    The loader, not a session: a session reads the AWS profile, and a profile that does not exist
+    (AWS_PROFILE=typo) must not stop an offline check that needs no credentials.
+    """
+    return ServiceModel(_loader().load_service_model(name, "service-2"), name)
+
+
+@functools.cache
+def _loader() -> botocore.loaders.Loader:
+    return botocore.loaders.create_loader()
+
+
 def service_model() -> ServiceModel:
     """botocore's VPC Lattice service model (loaded once; about 20 ms)."""
-    # The loader, not a session: a session reads the AWS profile, and a profile that does not exist
-    # (AWS_PROFILE=typo) must not stop an offline check that needs no credentials.
-    return ServiceModel(botocore.loaders.create_loader().load_service_model(SERVICE_NAME, "service-2"), SERVICE_NAME)
+    return aws_service_model(SERVICE_NAME)
 
 
 @dataclass(frozen=True)
@@ -281,5 +293,4 @@ def enum_values_mentioned(doc: Shape | str | None, enum: tuple[str, ...]) -> tup
 
 def load_raw_model() -> dict:
     """A fresh copy of the raw JSON model botocore ships (for tests that patch a limit and watch checks move)."""
-    loader = botocore.session.get_session().get_component("data_loader")
-    return copy.deepcopy(loader.load_service_model(SERVICE_NAME, "service-2"))  # the loader caches its dict
+    return copy.deepcopy(_loader().load_service_model(SERVICE_NAME, "service-2"))  # the loader caches its dict

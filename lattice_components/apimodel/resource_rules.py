@@ -434,10 +434,69 @@ def _dns_options(props: Mapping[str, Any]) -> Iterator[ApiViolation]:
         )
 
 
+def _health_check_protocols(props: Mapping[str, Any]) -> Iterator[ApiViolation]:
+    """HealthCheckConfig's enum is the target-group one (HTTP, HTTPS, TCP), but its documentation says "The
+    possible protocols are HTTP and HTTPS"; the TLS listeners guide: "If you enable health checks for a TCP
+    target group, you must specify a protocol and protocol version"."""
+    config = props.get("config")
+    check = config.get("healthCheck") if isinstance(config, Mapping) else None
+    if not isinstance(check, Mapping):
+        return
+    shape = model.member_shape("HealthCheckConfig", "protocol")
+    allowed = model.enum_values_mentioned(shape, model.limits("HealthCheckConfig", "protocol").enum)
+    protocol = check.get("protocol")
+    if isinstance(protocol, str) and not is_unknown(protocol) and allowed and protocol not in allowed:
+        yield ApiViolation(
+            "config.healthCheck.protocol", protocol,
+            f"{protocol!r} is not a health-check protocol: the API documents {' and '.join(allowed)} only", "health-check",
+        )
+    enabled = check.get("enabled")
+    if config.get("protocol") == "TCP" and (enabled is True or enabled == "true"):
+        for member in ("protocol", "protocolVersion"):
+            if check.get(member) is None:
+                yield ApiViolation(
+                    f"config.healthCheck.{member}", None,
+                    "is required to enable a health check on a TCP target group (TLS listeners guide)", "health-check",
+                )
+
+
+def _security_groups_once(props: Mapping[str, Any]) -> Iterator[ApiViolation]:
+    groups = props.get("securityGroupIds")
+    if not isinstance(groups, list):
+        return
+    for index, group in enumerate(groups):
+        if isinstance(group, str) and not is_unknown(group) and group in groups[:index]:
+            yield ApiViolation(
+                f"securityGroupIds[{index}]", group, f"{group} is listed twice; an association takes each security group once", "duplicate"
+            )
+
+
+def _port_range_values(props: Mapping[str, Any]) -> Iterator[ApiViolation]:
+    """The model's `PortRange` pattern takes any 1-5 digits; the ports inside must be TCP ports (the listener
+    port's 1-65535, the range the member's documentation gives as its example), low end first."""
+    ranges = props.get("portRanges")
+    if is_unknown(ranges) or not isinstance(ranges, list):
+        return
+    port = model.limits("CreateListener", "port")
+    for index, value in enumerate(ranges):
+        text = as_str(value)
+        if text is None or not pattern_fullmatch(model.limits("PortRange").pattern or "", text):
+            continue  # unknown or reported by the walk
+        low, _, high = text.partition("-")
+        first, last = int(low), int(high or low)
+        outside = [number for number in (first, last) if not port.min <= number <= port.max]
+        if outside:
+            yield ApiViolation(f"portRanges[{index}]", text, f"{text!r}: port {outside[0]} is outside {port.min}-{port.max}", "range")
+        elif first > last:
+            yield ApiViolation(f"portRanges[{index}]", text, f"{text!r}: the range starts above its end", "range")
+
+
 RESOURCE_RULES: dict[str, tuple[ResourceRule, ...]] = {
+    "aws:vpclattice/resourceConfiguration:ResourceConfiguration": (_port_range_values,),
     "aws:vpclattice/listener:Listener": (_tls_listener_forwards,),
     "aws:vpclattice/authPolicy:AuthPolicy": (_auth_policy_quota,),
-    "aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation": (_dns_options,),
+    "aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation": (_dns_options, _security_groups_once),
+    "aws:vpclattice/targetGroup:TargetGroup": (_health_check_protocols,),
 }
 
 

@@ -1,5 +1,6 @@
 """Rules that span resources of one stack: unique rule priorities per listener, names unique per account, a TLS
-listener's service needs a custom domain, one service network per VPC, one network per service association."""
+listener's service needs a custom domain, listeners forward to groups whose protocol fits, a target fits its
+group's type and is registered once, one service network per VPC, one network per service association."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import value_rules
 from .values import as_int, is_unknown, plain
 from .violations import ApiViolation
 
@@ -17,6 +19,7 @@ SERVICE_NETWORK = "aws:vpclattice/serviceNetwork:ServiceNetwork"
 LISTENER = "aws:vpclattice/listener:Listener"
 LISTENER_RULE = "aws:vpclattice/listenerRule:ListenerRule"
 TARGET_GROUP = "aws:vpclattice/targetGroup:TargetGroup"
+ATTACHMENT = "aws:vpclattice/targetGroupAttachment:TargetGroupAttachment"
 VPC_ASSOCIATION = "aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation"
 SERVICE_ASSOCIATION = "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation"
 
@@ -142,6 +145,8 @@ class _Stack:
         self.unique_rule_priorities()
         self.unique_names()
         self.tls_passthrough()
+        self.http_listeners_forward_to_http_groups()
+        self.targets_fit_their_groups()
         self.one_service_network_per_vpc()
         self.single_service_association()
         return self.violations
@@ -235,27 +240,36 @@ class _Stack:
                     )
             self.tls_target_groups(listener)
 
-    def tls_target_groups(self, listener: StackResource) -> None:
-        action = listener.props.get("defaultAction")
-        forwards = action.get("forwards") if isinstance(action, Mapping) else None
+    def forwarded_groups(self, resource: StackResource) -> list[tuple[str, StackResource]]:
+        """(path, target group) for every group a listener's default action or a rule's action forwards to.
+
+        A listener's block is `defaultAction.forwards[].targetGroups[]`, a rule's `action.forward.targetGroups[]`.
+        During preview the identifiers are unknown; the engine's property dependencies still name the groups.
+        """
+        top = "defaultAction" if resource.type == LISTENER else "action"
+        action = resource.props.get(top)
+        forwards = action.get("forwards" if top == "defaultAction" else "forward") if isinstance(action, Mapping) else None
+        blocks = [(f"{top}.forwards[{i}]", forward) for i, forward in enumerate(forwards)] if isinstance(forwards, list) else (
+            [(f"{top}.forward", forwards)] if isinstance(forwards, Mapping) else []
+        )
         entries: list[tuple[str, Any]] = []
-        for f_index, forward in enumerate(forwards if isinstance(forwards, list) else []):
+        for where, forward in blocks:
             groups = forward.get("targetGroups") if isinstance(forward, Mapping) else None
             for g_index, group in enumerate(groups if isinstance(groups, list) else []):
                 if isinstance(group, Mapping):
-                    path = f"defaultAction.forwards[{f_index}].targetGroups[{g_index}].targetGroupIdentifier"
-                    entries.append((path, group.get("targetGroupIdentifier")))
-        checked: set[int] = set()
+                    entries.append((f"{where}.targetGroups[{g_index}].targetGroupIdentifier", group.get("targetGroupIdentifier")))
+        found: list[tuple[str, StackResource]] = []
+        by_identity, _ = self._index(TARGET_GROUP)
         for path, identifier in entries:
             if isinstance(identifier, str) and not is_unknown(identifier):
-                for group in self.by_type.get(TARGET_GROUP, []):
-                    if identifier in group.identities:
-                        checked.add(id(group))
-                        self.tls_target_group(listener, path, group)
-        # During preview the identifiers are unknown; the engine's property dependencies still name the groups.
-        for group in self.referenced(listener, ("defaultAction",), TARGET_GROUP):
-            if id(group) not in checked:
-                self.tls_target_group(listener, "defaultAction", group)
+                found += [(path, group) for group in by_identity.get(identifier, ())]
+        seen = {id(group) for _, group in found}
+        found += [(top, group) for group in self.referenced(resource, (top,), TARGET_GROUP) if id(group) not in seen]
+        return found
+
+    def tls_target_groups(self, listener: StackResource) -> None:
+        for path, group in self.forwarded_groups(listener):
+            self.tls_target_group(listener, path, group)
 
     def tls_target_group(self, listener: StackResource, path: str, group: StackResource) -> None:
         kind = group.props.get("type")
@@ -274,6 +288,63 @@ class _Stack:
                 f"target group {group.name!r} {problem}; a TLS_PASSTHROUGH listener can only forward to TCP target groups",
                 "tls-passthrough",
             )
+
+    def http_listeners_forward_to_http_groups(self) -> None:
+        """HTTP and HTTPS listeners, and their rules, forward to HTTP/HTTPS (or LAMBDA) groups, never TCP ones:
+        TCP groups serve TLS_PASSTHROUGH listeners (VPC Lattice user guide, "TLS listeners")."""
+        for resource in [*self.by_type.get(LISTENER, []), *self.by_type.get(LISTENER_RULE, [])]:
+            if resource.type == LISTENER:
+                protocol = resource.props.get("protocol")
+            else:
+                listeners = self.referenced(resource, ("listenerIdentifier",), LISTENER)
+                protocol = listeners[0].props.get("protocol") if len(listeners) == 1 else None
+            if protocol not in ("HTTP", "HTTPS"):
+                continue  # TLS_PASSTHROUGH is tls_passthrough's; unknown or unlinked cannot be decided
+            for path, group in self.forwarded_groups(resource):
+                config = group.props.get("config")
+                if isinstance(config, Mapping) and config.get("protocol") == "TCP":
+                    self.report(
+                        resource,
+                        path,
+                        group.name,
+                        f"target group {group.name!r} uses protocol TCP; an {protocol} listener forwards to HTTP or "
+                        "HTTPS target groups (TCP groups serve TLS_PASSTHROUGH listeners)",
+                        "listener-protocol",
+                    )
+
+    def targets_fit_their_groups(self) -> None:
+        """A target attachment registers what its group's type takes (Lattice `Target.id`), no port on a LAMBDA
+        target, and each (target, port) once per group."""
+        seen: dict[tuple, StackResource] = {}
+        for attachment in self.by_type.get(ATTACHMENT, []):
+            groups = self.referenced(attachment, ("targetGroupIdentifier",), TARGET_GROUP)
+            target = attachment.props.get("target")
+            if len(groups) != 1 or not isinstance(target, Mapping):
+                continue
+            group = groups[0]
+            kind, config = group.props.get("type"), group.props.get("config")
+            address_type = config.get("ipAddressType") if isinstance(config, Mapping) else None
+            target_id, port = target.get("id"), as_int(target.get("port"))
+            if not isinstance(kind, str) or not isinstance(target_id, str) or is_unknown(target_id) or is_unknown(kind):
+                continue
+            problem = value_rules.target_problem(kind, target_id, address_type if isinstance(address_type, str) else None)
+            if problem:
+                self.report(attachment, "target.id", target_id, problem, "target-kind")
+            if kind == "LAMBDA" and port is not None:
+                self.report(attachment, "target.port", port, "LAMBDA targets take no port", "target-kind")
+            if port is None and isinstance(config, Mapping):
+                port = as_int(config.get("port"))
+            key = (id(group), value_rules.target_identity(kind, target_id), port)
+            if key in seen:
+                self.report(
+                    attachment,
+                    "target",
+                    target_id,
+                    f"{target_id} is already registered in target group {group.name!r} by {seen[key].name!r}",
+                    "duplicate-target",
+                )
+            else:
+                seen[key] = attachment
 
     def one_service_network_per_vpc(self) -> None:
         by_vpc: dict[tuple, list[StackResource]] = defaultdict(list)

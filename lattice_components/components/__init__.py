@@ -4,7 +4,10 @@ wire (names, policy documents, weights, validation) come from `lattice_component
 
 from .consumer_vpc import ConsumerVpcAttachment, ConsumerVpcAttachmentArgs
 from .lattice_service import LatticeService, LatticeServiceArgs
+from .resource_configuration import ResourceConfiguration, ResourceConfigurationArgs
+from .resource_gateway import ResourceGateway, ResourceGatewayArgs
 from .service_network import ServiceNetwork, ServiceNetworkArgs
+from .service_network_endpoint import ServiceNetworkEndpoint, ServiceNetworkEndpointArgs
 from .share_accepter import ShareAccepter, ShareAccepterArgs
 from .enums import (
     AuthType,
@@ -12,6 +15,7 @@ from .enums import (
     HealthCheckProtocolVersion,
     ListenerProtocol,
     TargetGroupProtocol,
+    TargetGroupIpAddressType,
     TargetGroupProtocolVersion,
     TargetGroupType,
 )
@@ -22,14 +26,21 @@ __all__ = [
     "HealthCheckProtocolVersion",
     "ListenerProtocol",
     "TargetGroupProtocol",
+    "TargetGroupIpAddressType",
     "TargetGroupProtocolVersion",
     "TargetGroupType",
     "ConsumerVpcAttachment",
     "ConsumerVpcAttachmentArgs",
     "LatticeService",
     "LatticeServiceArgs",
+    "ResourceConfiguration",
+    "ResourceConfigurationArgs",
+    "ResourceGateway",
+    "ResourceGatewayArgs",
     "ServiceNetwork",
     "ServiceNetworkArgs",
+    "ServiceNetworkEndpoint",
+    "ServiceNetworkEndpointArgs",
     "ShareAccepter",
     "ShareAccepterArgs",
 ]

@@ -45,6 +45,15 @@ class TargetGroupProtocolVersion(StrEnum):
     """gRPC."""
 
 
+class TargetGroupIpAddressType(StrEnum):
+    """The addresses an IP target group registers."""
+
+    IPV4 = "IPV4"
+    """IPv4 (the API's default)."""
+    IPV6 = "IPV6"
+    """IPv6."""
+
+
 class HealthCheckProtocol(StrEnum):
     """The protocol of a health check."""
 
@@ -52,8 +61,8 @@ class HealthCheckProtocol(StrEnum):
     """HTTP."""
     HTTPS = "HTTPS"
     """HTTPS."""
-    TCP = "TCP"
-    """TCP (listed by the API model)."""
+    # The model's enum for HealthCheckConfig.protocol is the target group's (it lists TCP too); its documentation
+    # narrows it: "The possible protocols are HTTP and HTTPS." The schema offers what the API accepts.
 
 
 class HealthCheckProtocolVersion(StrEnum):

@@ -14,10 +14,11 @@ from .enums import (
     HealthCheckProtocolVersion,
     ListenerProtocol,
     TargetGroupProtocol,
+    TargetGroupIpAddressType,
     TargetGroupProtocolVersion,
     TargetGroupType,
 )
-from ..inputs import auth_policies, service_inputs
+from ..inputs import auth_policies, naming, service_inputs
 from ..config import LatticeServiceSpec
 from ..config import validate_args
 
@@ -40,9 +41,9 @@ class HealthCheck(TypedDict):
     enabled: NotRequired[bool]
     """Run the health check (default true). `false` sends an explicitly disabled check."""
     protocol: NotRequired[HealthCheckProtocol]
-    """HTTP, HTTPS or TCP; defaults to the target group's protocol."""
+    """HTTP or HTTPS; defaults to HTTP, the API's default. Required to enable a check on a TCP group."""
     protocol_version: NotRequired[HealthCheckProtocolVersion]
-    """HTTP1 (default) or HTTP2."""
+    """HTTP1 (default) or HTTP2. Required to enable a check on a TCP group."""
     path: NotRequired[str]
     """The path requested, starting with `/` (default `/`)."""
     port: NotRequired[int]
@@ -79,10 +80,12 @@ class TargetGroup(TypedDict):
     """HTTP, HTTPS or TCP; required for INSTANCE, IP and ALB groups, none for LAMBDA."""
     protocol_version: NotRequired[TargetGroupProtocolVersion]
     """HTTP1, HTTP2 or GRPC (the API's default is HTTP1)."""
+    ip_address_type: NotRequired[TargetGroupIpAddressType]
+    """IPV4 (the API's default) or IPV6: the addresses an IP group registers; IP groups only."""
     vpc_id: NotRequired[pulumi.Input[str]]
     """The VPC of the targets (`vpc-...`, or `vpc.id`); required for INSTANCE, IP and ALB groups, none for LAMBDA."""
     health_check: NotRequired[HealthCheck]
-    """The health check of an INSTANCE or IP group (default: the API's; `enabled` false turns it off); LAMBDA and ALB groups take none."""
+    """The health check of an INSTANCE or IP group (default: the one AWS applies, on for HTTP1 groups and off for HTTP2, gRPC and TCP ones; `enabled` false turns it off); LAMBDA and ALB groups take none."""
     targets: NotRequired[list[Target]]
     """The targets to register (default none): one attachment each, so the list itself is plain."""
 
@@ -228,12 +231,6 @@ class LatticeServiceArgs(TypedDict):
     """Tags on every resource the component creates."""
 
 
-def attachment_label(target_id: pulumi.Input[str], index: int) -> str:
-    """The part of a target attachment's name that tells it from its siblings: the target's ID (the last part
-    of an ARN), or its position when the ID is another resource's output and unknown until that one exists."""
-    return target_id.rsplit(":", 1)[-1] if isinstance(target_id, str) else f"target-{index}"
-
-
 class LatticeService(pulumi.ComponentResource):
     """A VPC Lattice service: target groups with health checks, listeners with weighted forwarding and rules, an auth policy generated from its allowed callers, and its association with the service network."""
 
@@ -266,33 +263,43 @@ class LatticeService(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         tags = spec.tags
 
+        legacy = naming.legacy_names(name, spec)
+
+        def named(new_name: str) -> pulumi.ResourceOptions:
+            # Names changed to be unique (inputs/naming.py); the old one keeps deployed resources in place.
+            return pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(name=old) for old in legacy.get(new_name, [])])
+
         service = aws.vpclattice.Service(f"{name}-service", **service_inputs.service(spec), opts=child)
 
         target_groups: dict[str, aws.vpclattice.TargetGroup] = {}
         for group_name, group in spec.target_groups.items():
+            group_child = naming.target_group(name, group_name)
             target_group = aws.vpclattice.TargetGroup(
-                f"{name}-{group_name}", **service_inputs.target_group(group_name, group, tags), opts=child
+                group_child, **service_inputs.target_group(group_name, group, tags), opts=named(group_child)
             )
             target_groups[group_name] = target_group
             for index, target in enumerate(group.targets):
+                attachment_child = naming.attachment(name, group_name, target.id, naming.named_port(group, target), index)
                 aws.vpclattice.TargetGroupAttachment(
-                    f"{name}-{group_name}-{attachment_label(target.id, index)}",
+                    attachment_child,
                     **service_inputs.attachment(group, target, target_group.id),
-                    opts=child,
+                    opts=named(attachment_child),
                 )
         group_ids = {group_name: group.id for group_name, group in target_groups.items()}
 
         for listener_spec in spec.listeners:
+            listener_child = naming.listener(name, listener_spec.name)
             listener = aws.vpclattice.Listener(
-                f"{name}-{listener_spec.name}",
+                listener_child,
                 **service_inputs.listener(listener_spec, service.id, group_ids, tags),
-                opts=child,
+                opts=named(listener_child),
             )
             for rule in listener_spec.rules:
+                rule_child = naming.rule(name, listener_spec.name, rule.name)
                 aws.vpclattice.ListenerRule(
-                    f"{name}-{listener_spec.name}-{rule.name}",
+                    rule_child,
                     **service_inputs.rule(rule, service.id, listener.listener_id, group_ids, tags),
-                    opts=child,
+                    opts=named(rule_child),
                 )
 
         policy = service_inputs.auth_policy_document(spec)

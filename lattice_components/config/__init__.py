@@ -3,6 +3,7 @@
 - `base`: API-model limits as pydantic constraints, resource names and IDs, the `Spec` base class.
 - `services`: a Lattice service (target groups, listeners, rules, allowed callers).
 - `stacks`: the shared-network stack's and an account stack's config, consumer VPCs.
+- `resources`, `endpoints`: resource gateways, resource configurations, service-network VPC endpoints.
 - `reader`: reading `pulumi.Config` and turning validation errors into one line per problem.
 - `args`: the same schema applied to a component's `args` (and the args only components take), Outputs included.
 - `errors`: `ConfigError`, which stops a program before any resource is registered.
@@ -28,6 +29,14 @@ from .services import (
     TargetSpec,
     WeightedTargetSpec,
 )
+from .endpoints import ServiceNetworkEndpointSpec
+from .resources import (
+    ChildResourceSpec,
+    ResourceConfigurationArgsSpec,
+    ResourceConfigurationSpec,
+    ResourceGatewayArgsSpec,
+    ResourceGatewaySpec,
+)
 from .stacks import (
     AccountSpec,
     AccountStackConfig,
@@ -43,6 +52,7 @@ __all__ = [
     "AccountStackConfig",
     "ActionSpec",
     "AllowedCallersSpec",
+    "ChildResourceSpec",
     "ConfigError",
     "ConsumerSpec",
     "ConsumerVpcSpec",
@@ -53,8 +63,13 @@ __all__ = [
     "MatchSpec",
     "NetworkSpec",
     "NetworkStackConfig",
+    "ResourceConfigurationArgsSpec",
+    "ResourceConfigurationSpec",
+    "ResourceGatewayArgsSpec",
+    "ResourceGatewaySpec",
     "RuleSpec",
     "SecurityGroupSpec",
+    "ServiceNetworkEndpointSpec",
     "ServiceNetworkSpec",
     "ServiceSpec",
     "ShareAccepterSpec",

@@ -13,7 +13,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from ..apimodel import model
+from ..apimodel import model, value_rules
 
 # --------------------------------------------------------------------------------------------------------------
 # Helpers that turn the API model into pydantic constraints
@@ -117,8 +117,27 @@ AuthType = api_enum("CreateService", "authType")
 OrganizationId = Annotated[str, Field(pattern=r"^o-[a-z0-9]{10,32}$")]
 """An AWS Organizations ID (`o-...`), as `aws:PrincipalOrgID` holds it."""
 Port = Annotated[int, Field(**api_range("CreateListener", "port"))]
-Tags = Deferred[dict[str, Deferred[str]]]
-"""Tags on every resource a component creates; the map, or any value in it, may be another resource's output."""
+def _tag_key(key: str) -> str:
+    problem = value_rules.tag_key_problem(key)
+    if problem:
+        raise ValueError(problem)
+    return key
+
+
+def _tag_value(value: str) -> str:
+    problem = value_rules.tag_value_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+TagKey = Annotated[str, AfterValidator(_tag_key)]
+"""A tag key: the Lattice model's `TagKey` lengths, not starting with `aws:` (reserved by AWS, in any case)."""
+TagValue = Annotated[str, AfterValidator(_tag_value)]
+"""A tag value: the Lattice model's `TagValue` lengths."""
+Tags = Deferred[Annotated[dict[TagKey, Deferred[TagValue]], Field(max_length=model.shape("TagMap").metadata.get("max"))]]
+"""Tags on every resource a component creates, each key and value checked on its own (so every bad tag is
+reported); the map, or any value in it, may be another resource's output."""
 
 
 class Spec(BaseModel):

@@ -6,6 +6,7 @@ import difflib
 import functools
 import json
 import re
+import typing
 from typing import Any
 
 import pulumi
@@ -162,16 +163,30 @@ def read_raw(model: type[Spec], namespace: str = "lattice") -> tuple[dict[str, A
             )
             continue
         # Mappings and lists arrive as JSON text; a top-level scalar arrives as its text, which stays text even
-        # when it reads as JSON (`lattice:deployRoleName: "2024"` is a name, not a number): the schema parses
-        # numbers and booleans from text where it expects them.
+        # when it reads as JSON (`lattice:deployRoleName: "2024"` is a name, not a number).
         if isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
             try:
                 raw[key] = json.loads(value)
                 continue
             except ValueError:
                 pass
-        raw[key] = value
+        raw[key] = scalar_from_text(model.model_fields[known[key]].annotation, value)
     return raw, problems
+
+
+def scalar_from_text(annotation: Any, text: Any) -> Any:
+    """A top-level config scalar as its field expects it: Pulumi hands every one to the program as text
+    (`lattice:shareWithOrganization: true` arrives as `"true"`), and the schema is strict. Only the spellings
+    Pulumi's own `Config.get_bool` / `get_int` accept are converted; anything else stays text, so the schema
+    reports it with its value (`is 'yes', where true or false is expected`)."""
+    if not isinstance(text, str):
+        return text
+    kinds = set(typing.get_args(annotation)) | {annotation}
+    if bool in kinds and text in ("true", "false"):
+        return text == "true"
+    if int in kinds and bool not in kinds and re.fullmatch(r"-?\d+", text):
+        return int(text)
+    return text
 
 
 def parse(

@@ -13,13 +13,12 @@ validators below, each with the reason it exists.
 
 from __future__ import annotations
 
-import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
-from ..apimodel import model
+from ..apimodel import model, value_rules
 from .access_log_specs import AccessLogFields
 from .association_specs import ServiceAssociationFields
 from .auth_policy_specs import AuthPolicyFields, HttpMethod
@@ -43,6 +42,32 @@ from .base import (
 )
 
 
+def retention_days(days: int) -> int:
+    problem = value_rules.retention_problem(days)
+    if problem:
+        raise ValueError(problem)
+    return days
+
+
+RetentionDays = Annotated[int, AfterValidator(retention_days)]
+"""A CloudWatch Logs retention, in days: one of the values `PutRetentionPolicy` accepts."""
+
+
+def _principal(value: str) -> str:
+    if is_output(value):
+        return value  # another resource's output: checked when it resolves
+    if value == "*":
+        raise ValueError("'*' would let anyone invoke the service; list principals or organizationIds")
+    problem = value_rules.principal_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+Principal = Annotated[str, AfterValidator(_principal)]
+"""An IAM principal an auth policy may name; checked per item, so every bad one is reported under its index."""
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Target groups
 # --------------------------------------------------------------------------------------------------------------
@@ -50,12 +75,18 @@ from .base import (
 _HC = "HealthCheckConfig"
 
 
+# The model's enum for the health-check protocol is the target-group one (HTTP, HTTPS, TCP); its documentation
+# narrows it: "The possible protocols are HTTP and HTTPS. The default is HTTP."
+_HC_PROTOCOLS = model.enum_values_mentioned(model.member_shape(_HC, "protocol"), model.limits(_HC, "protocol").enum)
+HEALTH_CHECK_DEFAULT_PROTOCOL = "HTTP"
+
+
 class HealthCheckSpec(Spec):
     """The target group's health check. Defaults are the API's own, stated here so the plan shows them."""
 
     enabled: bool = True
-    protocol: api_enum(_HC, "protocol") | None = None
-    """Defaults to the target group's protocol."""
+    protocol: Literal[_HC_PROTOCOLS] | None = None
+    """HTTP or HTTPS; defaults to HTTP, the API's default (HealthCheckConfig: "The default is HTTP")."""
     protocol_version: api_enum(_HC, "protocolVersion") = "HTTP1"
     path: str = "/"
     port: Annotated[int, Field(**api_range(_HC, "port"))] | None = None
@@ -102,11 +133,13 @@ class TargetGroupSpec(Spec):
     protocol: api_enum("TargetGroupConfig", "protocol") | None = None
     """HTTP, HTTPS or TCP; required for INSTANCE, IP and ALB groups."""
     protocol_version: api_enum("TargetGroupConfig", "protocolVersion") | None = None
+    ip_address_type: api_enum("TargetGroupConfig", "ipAddressType") | None = None
+    """IPV4 (the API's default) or IPV6: the addresses an IP group registers; IP groups only."""
     vpc_id: Deferred[str] | None = None
     """The VPC of the targets; required for INSTANCE, IP and ALB groups."""
     health_check: HealthCheckSpec | None = None
-    """INSTANCE and IP groups get the default health check unless `enabled: false`; LAMBDA and ALB groups
-    take none (the API rejects it)."""
+    """INSTANCE and IP groups get the health check AWS applies by default (on for HTTP1, off for HTTP2, gRPC
+    and TCP) unless one is given; LAMBDA and ALB groups take none (the API rejects it)."""
     targets: list[TargetSpec] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -121,18 +154,63 @@ class TargetGroupSpec(Spec):
                     raise rule_error(to_camel(field), f"is required for {self.type} target groups")
         if self.type in ("LAMBDA", "ALB") and self.health_check is not None:
             raise rule_error("healthCheck", f"{self.type} target groups take no health check (the API rejects it)")
+        if self.ip_address_type is not None and self.type != "IP":
+            raise rule_error("ipAddressType", f"is supported only for IP target groups, not {self.type}")
         if self.vpc_id is not None and not is_output(self.vpc_id):
             vpc = model.limits("CreateServiceNetworkVpcAssociation", "vpcIdentifier")
             if not isinstance(self.vpc_id, str) or not vpc.pattern_matches(self.vpc_id):
                 raise rule_error("vpcId", f"{self.vpc_id!r} is not a VPC ID (vpc-xxxxxxxx)")
+        check = self.health_check
+        # TLS listeners guide: "By default, health checks are disabled for TCP target groups. If you enable health
+        # checks for a TCP target group, you must specify a protocol and protocol version."
+        if self.protocol == "TCP" and check is not None and check.enabled:
+            missing = [to_camel(name) for name in ("protocol", "protocol_version") if name not in check.model_fields_set]
+            if missing:
+                raise rule_error(
+                    f"healthCheck.{missing[0]}", "is required to enable a health check on a TCP target group (HTTP or HTTPS; HTTP1 or HTTP2)"
+                )
+        self._targets_fit()
         return self
+
+    def _targets_fit(self) -> None:
+        seen: dict[tuple[str, int | None], int] = {}
+        for index, target in enumerate(self.targets):
+            if is_output(target.id):
+                continue  # another resource's output: checked when it resolves, if at all
+            problem = value_rules.target_problem(self.type, target.id, self.ip_address_type)
+            if problem:
+                raise rule_error(f"targets[{index}].id", problem)
+            if self.type == "LAMBDA" and target.port is not None:
+                raise rule_error(f"targets[{index}].port", "LAMBDA targets take no port")
+            # AWS identifies a registered target by its ID and port: the same address on two ports is two
+            # targets, the same one listed twice (in any spelling of the address) is one.
+            key = (value_rules.target_identity(self.type, target.id), self.target_port(target))
+            if key in seen:
+                on_port = f" on port {key[1]}" if key[1] is not None else ""
+                raise rule_error(f"targets[{index}]", f"is the same target as targets[{seen[key]}] ({target.id}{on_port}): list it once")
+            seen[key] = index
+
+    def target_port(self, target: TargetSpec) -> int | None:
+        """The port AWS registers the target on: its own, else the group's (none for LAMBDA)."""
+        return target.port if target.port is not None else self.port
 
     @property
     def effective_health_check(self) -> HealthCheckSpec | None:
-        """The health check the API will run, or None where the type takes none."""
+        """The health check the API will run: None where the type takes none (LAMBDA, ALB), a disabled one where
+        AWS's default is off, else the configured one or AWS's default.
+
+        Health checks guide ("Health checks for your VPC Lattice target groups"): on by default for protocol
+        version HTTP1, off by default for HTTP2, not supported for gRPC (a check enabled on a gRPC group uses
+        HTTP1 or HTTP2); TLS listeners guide: off by default for TCP groups. The off cases are sent as an explicit
+        `enabled: false`, so the plan shows what AWS does.
+        """
         if self.type in ("LAMBDA", "ALB"):
             return None
-        return self.health_check or HealthCheckSpec()
+        if self.health_check is not None:
+            return self.health_check
+        if self.protocol == "TCP" or self.protocol_version in ("HTTP2", "GRPC"):
+            return HealthCheckSpec(enabled=False)
+        return HealthCheckSpec()
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -259,18 +337,6 @@ class ListenerSpec(Spec):
 # --------------------------------------------------------------------------------------------------------------
 
 
-def _principal(value: str) -> str:
-    if value == "*":
-        raise ValueError("'*' would let anyone invoke the service; list principals or organizationIds")
-    if not re.fullmatch(r"\d{12}|arn:aws[a-z-]*:(iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/:-]+", value):
-        raise ValueError(f"{value!r} is neither an IAM principal ARN nor a 12-digit account ID")
-    return value
-
-
-# Checked per item, so every bad principal is reported, each under its index (`principals[2]`).
-Principal = Annotated[str, AfterValidator(_principal)]
-
-
 class AllowedCallersSpec(Spec):
     """Who may invoke a service: the service's auth policy is generated from this list."""
 
@@ -294,6 +360,14 @@ class AllowedCallersSpec(Spec):
             raise rule_error("organizationOnly", "needs organizationIds: the organizations callers must belong to")
         return self
 
+    @field_validator("principals")
+    @classmethod
+    def _each_once(cls, values: list[str]) -> list[str]:
+        for index, value in enumerate(values):
+            if not is_output(value) and value in values[:index]:
+                raise rule_error(f"[{index}]", f"{value!r} is listed twice")
+        return values
+
 
 class ServiceSpec(AuthPolicyFields, AccessLogFields, ServiceAssociationFields, Spec):
     """A Lattice service in one account: its target groups, listeners, callers and network association."""
@@ -308,6 +382,10 @@ class ServiceSpec(AuthPolicyFields, AccessLogFields, ServiceAssociationFields, S
     listeners: Annotated[list[ListenerSpec], Field(min_length=1)]
     allowed_callers: AllowedCallersSpec | None = None
     """Required with AWS_IAM unless `authPolicy` is given: without an auth policy the API denies every request."""
+    access_logs: bool = False
+    """Send the service's access logs to a CloudWatch log group."""
+    access_log_retention_days: RetentionDays = 30
+    """Days CloudWatch Logs keeps the access logs: one of the values it accepts (1, 3, 5, 7, 14, 30, ...)."""
     tags: Tags = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -341,9 +419,28 @@ class ServiceSpec(AuthPolicyFields, AccessLogFields, ServiceAssociationFields, S
                     path = f"listeners[{index}].{where}.forward[{t}].targetGroup"
                     if group is None:
                         raise rule_error(path, f"{target.target_group!r} is not one of this service's targetGroups {sorted(self.target_groups)}")
-                    if listener.protocol == "TLS_PASSTHROUGH" and group.protocol != "TCP":
-                        raise rule_error(path, "TLS_PASSTHROUGH listeners forward to TCP target groups only")
+                    problem = listener_target_problem(listener.protocol, target.target_group, group)
+                    if problem:
+                        raise rule_error(path, problem)
         return self
+
+
+def listener_target_problem(listener_protocol: str, group_name: str, group: TargetGroupSpec) -> str | None:
+    """Whether a listener of `listener_protocol` may forward to `group`.
+
+    Listeners guide: HTTP and HTTPS listeners "communicate to targets in any of these protocols and versions"
+    (HTTP, HTTPS, HTTP/1.1, HTTP/2), and Lambda targets take HTTP requests as events; TLS listeners guide: "The
+    default action for a TLS listener must be a forward action to a TCP target group". TCP groups appear in the
+    guide only behind TLS listeners, so an HTTP/HTTPS listener forwarding to one is refused here too.
+    """
+    described = f"target group {group_name!r} ({group.type}{', ' + group.protocol if group.protocol else ''})"
+    if listener_protocol == "TLS_PASSTHROUGH":
+        if group.protocol != "TCP":
+            return f"{described}: TLS_PASSTHROUGH listeners forward to TCP target groups only"
+        return None
+    if group.protocol == "TCP":
+        return f"{described}: {listener_protocol} listeners forward to HTTP or HTTPS target groups (or LAMBDA), not TCP"
+    return None
 
 
 class LatticeServiceSpec(ServiceSpec):

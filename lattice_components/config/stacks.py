@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from ..apimodel import model
+from ..apimodel import model, value_rules
 from .base import (
     AccountId,
     AuthType,
@@ -24,7 +24,16 @@ from .access_log_specs import AccessLogFields
 from .association_specs import VpcAssociationFields
 from .auth_policy_specs import AuthPolicyFields
 from .caller_specs import CallerSpec, RoleName
-from .services import ServiceSpec
+from .resources import (
+    CONSUMER_VIA,
+    ResourceConfigurationName,
+    ResourceConfigurationSpec,
+    ResourceGatewayName,
+    ResourceGatewaySpec,
+    check_stack_resources,
+    consumer_via_problem,
+)
+from .services import RetentionDays, ServiceSpec
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -32,13 +41,38 @@ from .services import ServiceSpec
 # --------------------------------------------------------------------------------------------------------------
 
 
+def _checked(problem_of):
+    def check(value: str) -> str:
+        problem = None if is_output(value) else problem_of(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    return AfterValidator(check)
+
+
+Cidr = Annotated[str, _checked(value_rules.ipv4_cidr_problem)]
+"""An IPv4 CIDR block as a security group rule stores it."""
+SecurityGroupId = Annotated[str, _checked(value_rules.security_group_id_problem)]
+"""A security group ID, by the Lattice model's `SecurityGroupId` pattern."""
+
+
 class SecurityGroupSpec(Spec):
     """A security group this project creates for a VPC association: clients in the VPC may reach Lattice."""
 
     ports: list[Port] = Field(default_factory=lambda: [443], min_length=1)
     """The listener ports clients call (HTTP 80, HTTPS 443, ...)."""
-    client_cidrs: list[Deferred[str]] = Field(min_length=1)
-    """Where the clients are, usually the VPC's CIDR."""
+    client_cidrs: list[Deferred[Cidr]] = Field(min_length=1)
+    """Where the clients are, usually the VPC's CIDR (IPv4, written as its network address)."""
+
+    @field_validator("client_cidrs")
+    @classmethod
+    def _each_once(cls, values: list[str]) -> list[str]:
+        for index, cidr in enumerate(values):
+            if not is_output(cidr) and cidr in values[:index]:
+                # EC2: a second rule for the same CIDR fails as a duplicate rule.
+                raise rule_error(f"[{index}]", f"{cidr!r} is listed twice")
+        return values
 
 
 _SG_LIMIT = model.limits("CreateServiceNetworkVpcAssociation", "securityGroupIds")
@@ -48,7 +82,7 @@ class ConsumerSpec(VpcAssociationFields, Spec):
     """A VPC whose workloads call services in the network."""
 
     vpc_id: Deferred[str]
-    security_group_ids: Annotated[list[Deferred[str]], Field(max_length=_SG_LIMIT.max)] = Field(default_factory=list)
+    security_group_ids: Annotated[list[Deferred[SecurityGroupId]], Field(max_length=_SG_LIMIT.max)] = Field(default_factory=list)
     create_security_group: SecurityGroupSpec | None = None
 
     @model_validator(mode="after")
@@ -56,10 +90,39 @@ class ConsumerSpec(VpcAssociationFields, Spec):
         vpc = model.limits("CreateServiceNetworkVpcAssociation", "vpcIdentifier")
         if not is_output(self.vpc_id) and not vpc.pattern_matches(self.vpc_id):
             raise rule_error("vpcId", f"{self.vpc_id!r} is not a VPC ID (vpc-xxxxxxxx)")
+        for index, group_id in enumerate(self.security_group_ids):
+            if not is_output(group_id) and group_id in self.security_group_ids[:index]:
+                raise rule_error(f"securityGroupIds[{index}]", f"{group_id} is listed twice; an association takes each security group once")
         total = len(self.security_group_ids) + (1 if self.create_security_group else 0)
         if _SG_LIMIT.max is not None and total > _SG_LIMIT.max:
             raise rule_error("securityGroupIds", f"{total} security groups in all is above the API maximum {_SG_LIMIT.max}")
         return self
+
+
+class ConsumerEntrySpec(ConsumerSpec):
+    """A consumer in an account stack: how the VPC reaches the network, a VPC association (the default) or a
+    service-network VPC endpoint (`config/resources.py`)."""
+
+    via: Literal[CONSUMER_VIA] = "association"  # type: ignore[valid-type]
+    subnet_ids: list[str] = Field(default_factory=list)
+    """via: endpoint only: the subnets the endpoint's interfaces go in."""
+    ip_address_type: str | None = None
+    """via: endpoint only: ipv4, dualstack or ipv6."""
+
+    @model_validator(mode="after")
+    def _via_fits(self) -> "ConsumerEntrySpec":
+        has_groups = bool(self.security_group_ids or self.create_security_group)
+        if problem := consumer_via_problem(self.via, self.subnet_ids, self.ip_address_type, has_groups):
+            raise rule_error(*problem)
+        return self
+
+    def component_args(self) -> dict[str, Any]:
+        """The args of `ConsumerVpcAttachment` (association) or `ServiceNetworkEndpoint` (endpoint)."""
+        args = self.to_args()
+        args.pop("via")
+        if self.via == "association":
+            args.pop("subnet_ids")
+        return args
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -86,9 +149,25 @@ class NetworkSpec(AuthPolicyFields, AccessLogFields, Spec):
     """Principals of this organization may send traffic through the network (`aws:PrincipalOrgID`)."""
     organization_arn: str | None = None
     """Share with the whole organization (RAM principal); account shares are still made for outsiders."""
+    access_logs: bool = False
+    access_log_retention_days: RetentionDays = 30
+    """Days CloudWatch Logs keeps the access logs: one of the values it accepts (1, 3, 5, 7, 14, 30, ...)."""
     protect: bool = False
     """Pulumi `protect` on the network and its share: `pulumi destroy` refuses to delete them."""
     tags: Tags = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _organization_fits(self) -> "NetworkSpec":
+        if self.organization_arn is not None and not is_output(self.organization_arn):
+            problem = value_rules.organization_arn_problem(self.organization_arn)
+            if problem:
+                raise rule_error("organizationArn", problem)
+            arn_id = value_rules.organization_id_of(self.organization_arn)
+            if isinstance(self.organization_id, str) and arn_id != self.organization_id:
+                raise rule_error(
+                    "organizationArn", f"names organization {arn_id} but organizationId is {self.organization_id}: one network, one organization"
+                )
+        return self
 
 
 class NetworkStackConfig(Spec):
@@ -121,11 +200,46 @@ class AccountStackConfig(Spec):
     network_stack: str
     """The shared-network stack to read (`organization/lattice-network/dev` on a self-managed backend)."""
     deploy_role_name: str = "LatticeDeployRole"
-    """The role Pulumi assumes in this account (`arn:aws:iam::<id>:role/<name>`); empty: use ambient credentials."""
+    """The role Pulumi assumes in this account (`arn:aws:iam::<id>:role/<name>`; `path/name` for a role with a
+    path); empty: use ambient credentials."""
     services: dict[ServiceName, ServiceSpec] = Field(default_factory=dict)
-    consumers: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")], ConsumerSpec] = Field(default_factory=dict)
+    consumers: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")], ConsumerEntrySpec] = Field(default_factory=dict)
+    resource_gateways: dict[ResourceGatewayName, ResourceGatewaySpec] = Field(default_factory=dict)
+    resource_configurations: dict[ResourceConfigurationName, ResourceConfigurationSpec] = Field(default_factory=dict)
     callers: dict[RoleName, CallerSpec] = Field(default_factory=dict)
     """Roles of this account that call services, with their tags and requests, for the access matrix."""
+
+    @model_validator(mode="after")
+    def _resources_fit_together(self) -> "AccountStackConfig":
+        check_stack_resources(self.resource_gateways, self.resource_configurations)
+        return self
+
+    @model_validator(mode="after")
+    def _account_wide_rules(self) -> "AccountStackConfig":
+        if self.deploy_role_name:
+            problem = value_rules.role_with_path_problem(self.deploy_role_name)
+            if problem:
+                raise rule_error("deployRoleName", problem)
+        # Target group names are unique per account and Region (CreateTargetGroup fails with a conflict), and a
+        # VPC joins one service network only: both hold across the services and consumers of this stack.
+        groups: dict[str, str] = {}
+        for service_name, service in self.services.items():
+            for group_name in service.target_groups:
+                if group_name in groups:
+                    raise rule_error(
+                        f"services.{service_name}.targetGroups.{group_name}",
+                        f"is also a target group of service {groups[group_name]!r}; target group names are unique per account",
+                    )
+                groups[group_name] = service_name
+        vpcs: dict[str, str] = {}
+        for consumer_name, consumer in self.consumers.items():
+            if consumer.vpc_id in vpcs:
+                raise rule_error(
+                    f"consumers.{consumer_name}.vpcId",
+                    f"{consumer.vpc_id} is already associated by consumer {vpcs[consumer.vpc_id]!r}; a VPC joins one service network only",
+                )
+            vpcs[consumer.vpc_id] = consumer_name
+        return self
 
 
 class ConsumerVpcSpec(ConsumerSpec):

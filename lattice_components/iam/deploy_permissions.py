@@ -54,6 +54,27 @@ RESOURCE_ACTIONS: dict[str, tuple[str, ...]] = {
                  "DeleteAccessLogSubscription") + _LATTICE_TAGS
         + ("logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
            "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"),
+    # VPC resources (#15); the EC2 actions are those the user guide's "Amazon VPC Lattice API permissions" lists.
+    "aws:vpclattice/resourceGateway:ResourceGateway":
+        _lattice("CreateResourceGateway", "GetResourceGateway", "UpdateResourceGateway", "DeleteResourceGateway") + _LATTICE_TAGS
+        + ("ec2:AssignPrivateIpAddresses", "ec2:AssignIpv6Addresses", "ec2:UnassignPrivateIpAddresses",
+           "ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface",
+           "ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets",
+           "ec2:ModifyNetworkInterfaceAttribute"),
+    "aws:vpclattice/resourceConfiguration:ResourceConfiguration":
+        _lattice("CreateResourceConfiguration", "GetResourceConfiguration", "UpdateResourceConfiguration",
+                 "DeleteResourceConfiguration") + _LATTICE_TAGS
+        + ("ec2:DescribeSubnets", "rds:DescribeDBInstances", "rds:DescribeDBClusters"),
+    "aws:vpclattice/serviceNetworkResourceAssociation:ServiceNetworkResourceAssociation":
+        _lattice("CreateServiceNetworkResourceAssociation", "GetServiceNetworkResourceAssociation",
+                 "DeleteServiceNetworkResourceAssociation") + _LATTICE_TAGS
+        + ("ec2:AssignIpv6Addresses", "ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission",
+           "ec2:DescribeNetworkInterfaces"),
+    # A ServiceNetwork endpoint is an EC2 call that Lattice authorizes as a permission-only action.
+    "aws:ec2/vpcEndpoint:VpcEndpoint":
+        ("ec2:CreateVpcEndpoint", "ec2:DescribeVpcEndpoints", "ec2:ModifyVpcEndpoint", "ec2:DeleteVpcEndpoints",
+         "ec2:CreateTags", "ec2:DeleteTags", "ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
+         "ec2:DescribeNetworkInterfaces", "vpc-lattice:CreateServiceNetworkVpcEndpointAssociation"),
     "aws:ram/resourceShare:ResourceShare":
         ("ram:CreateResourceShare", "ram:GetResourceShares", "ram:UpdateResourceShare", "ram:DeleteResourceShare",
          "ram:TagResource", "ram:UntagResource"),

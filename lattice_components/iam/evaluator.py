@@ -1,7 +1,8 @@
 """IAM policy evaluation for VPC Lattice auth policies: one request against one policy document.
 
-Used by the access matrix (`lattice_components.tools.access`) and by the policy pack, so the two can never
-disagree on what a policy allows.
+Used by the access matrix (`lattice_components.tools.access`); the policy pack reads the same documents through
+the same parser and operator table (`document.py`) and judges open principals with `confinement.py`, so the
+two can never disagree on what a policy says.
 
 Inside one policy: an explicit Deny wins, otherwise one matching Allow is needed, otherwise implicit deny.
 
@@ -9,16 +10,25 @@ Nothing is guessed: a policy with an element, operator or condition key outside 
 statement that depends on a request value the caller did not give (method, path, headers, port, source IP),
 yields an undetermined verdict (None) with the reason, never a silent allow.
 
+Parsing (`document.py`): the JSON text is read as IAM reads it, so a repeated key makes the document invalid
+instead of the last copy winning; element names (``Statement``, ``Effect``, ``Principal``...) and the values
+``Allow``/``Deny`` are case-sensitive, action names and condition key names are not
+(``VPC-LATTICE-SVCS:invoke`` is Invoke; ``*`` and ``vpc-lattice-svcs:*`` cover it).
+
 Supported policy grammar
   Effect Allow/Deny; Principal ``"*"``, ``{"AWS": "*"}`` or ``{"AWS": [role/user ARNs, 12-digit account ids,
-  arn:aws:iam::ACCT:root]}`` (other principal types are valid and match no IAM caller); NotPrincipal in a
-  Deny without Principal (it denies everyone but the listed principals; a caller is matched by its role
-  ARN); Action/NotAction and Resource/NotResource with ``*``/``?`` wildcards;
-  condition operators String[Not]Equals[IgnoreCase], String[Not]Like, Arn[Not]Equals, Arn[Not]Like,
-  Numeric{Equals,NotEquals,LessThan,LessThanEquals,GreaterThan,GreaterThanEquals}, Bool, Null, each with the
-  ``IfExists`` suffix and the ``ForAnyValue:``/``ForAllValues:`` prefixes; condition keys in ``CONDITION_KEYS``
-  plus ``vpc-lattice-svcs:RequestHeader/<name>``, ``vpc-lattice-svcs:RequestQueryString/<key>`` and
-  ``aws:PrincipalTag/<key>`` (from `Caller.tags`).
+  arn:aws:iam::ACCT:root]}`` (other principal types are valid and match no IAM caller; principals with
+  wildcards are reported as not evaluable); NotPrincipal in a Deny without Principal (it denies everyone but
+  the listed principals; a caller is matched by its role ARN); Action/NotAction and Resource/NotResource with
+  ``*``/``?`` wildcards; condition operators String[Not]Equals[IgnoreCase], String[Not]Like, Arn[Not]Equals,
+  Arn[Not]Like, Numeric{Equals,NotEquals,LessThan,LessThanEquals,GreaterThan,GreaterThanEquals}, Bool, Null,
+  each with the ``IfExists`` suffix (not Null) and the ``ForAnyValue:``/``ForAllValues:`` prefixes (operator
+  names are case-sensitive: ``stringequals`` is not modelled); condition keys in ``CONDITION_KEYS`` plus
+  ``vpc-lattice-svcs:RequestHeader/<name>`` and ``vpc-lattice-svcs:RequestQueryString/<key>`` and ``aws:PrincipalTag/<key>`` (from `Caller.tags`); policy
+  variables (``${...}``) are not modelled.
+
+Semantics of missing keys (IAM user guide, condition operators): a positive operator fails, a negated one
+holds, ``...IfExists`` and ``ForAllValues:`` hold, ``ForAnyValue:`` fails, ``Null`` tests presence.
 
 Resource of a request (Service Authorization Reference, Amazon VPC Lattice Services): ``Invoke`` acts on
 ``<service ARN>/<request path>`` (``.../service/svc-123/orders``), ``Connect`` on the service ARN.
@@ -26,21 +36,28 @@ Resource of a request (Service Authorization Reference, Amazon VPC Lattice Servi
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
+
+from .document import (
+    OPERATORS,
+    PolicyDocument,
+    as_list,
+    glob,
+    grammar_problems,
+    number,
+    parse_operator,
+    parse_document,
+    scalar,
+    statements_of,
+)
 
 ACTION_INVOKE = "vpc-lattice-svcs:Invoke"
 ACTION_CONNECT = "vpc-lattice-svcs:Connect"
 AUTH_NONE = "NONE"
 AUTH_IAM = "AWS_IAM"
-
-PolicyDocument = str | Mapping[str, Any]
-"""An IAM policy as the stacks generate it: the JSON text or the parsed object."""
-
 
 @dataclass(frozen=True)
 class Caller:
@@ -133,8 +150,8 @@ CONDITION_KEYS = frozenset(
 )
 """Condition keys the evaluator knows, lower-cased (IAM compares key names case-insensitively)."""
 _HEADER_PREFIX = "vpc-lattice-svcs:requestheader/"
-_QUERY_PREFIX = "vpc-lattice-svcs:requestquerystring/"
 _TAG_PREFIX = "aws:principaltag/"
+_QUERY_PREFIX = "vpc-lattice-svcs:requestquerystring/"
 
 
 class _Unknown:
@@ -186,13 +203,12 @@ def _context(request: Request, port: int | None) -> dict[str, Any]:
 def _context_value(ctx: Mapping[str, Any], request: Request, key: str) -> Any:
     """The request's value of `key` (lower-cased), UNKNOWN, or None when the request lacks the key."""
     if key.startswith(_TAG_PREFIX):
-        tags = request.caller.tags
         if request.caller.principal_arn is None:
             return None  # an anonymous caller has no principal, hence no tags
-        if tags is None:
+        if request.caller.tags is None:
             return UNKNOWN
         # tag keys in condition keys are compared case-insensitively (IAM user guide, aws:PrincipalTag)
-        found = [v for k, v in tags.items() if k.lower() == key[len(_TAG_PREFIX):]]
+        found = [v for k, v in request.caller.tags.items() if k.lower() == key[len(_TAG_PREFIX):]]
         return found[0] if found else None
     if key.startswith(_HEADER_PREFIX) or key.startswith(_QUERY_PREFIX):
         if request.action != ACTION_INVOKE:
@@ -210,102 +226,11 @@ def _context_value(ctx: Mapping[str, Any], request: Request, key: str) -> Any:
 
 # --- policy parsing and validation ----------------------------------------------------------------
 
-_STATEMENT_KEYS = {
-    "Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"
-}
-_PRINCIPAL_TYPES = {"AWS", "Service", "Federated", "CanonicalUser"}
 _AWS_PRINCIPAL = re.compile(
     r"^(\*|\d{12}|arn:aws[a-z-]*:iam::\d{12}:(root|(role|user)/[\w+=,.@/-]+)"
     r"|arn:aws[a-z-]*:sts::\d{12}:assumed-role/[\w+=,.@-]+/[\w+=,.@-]+)$"
 )
-
-
-def as_list(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, list) else [value]
-
-
-@lru_cache(maxsize=4096)
-def _compiled_glob(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    # IAM wildcards: * any run of characters (also empty, also across "/" and ":"), ? exactly one character
-    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile(body, re.DOTALL | (re.IGNORECASE if ignore_case else 0))
-
-
-def _glob(pattern: str, value: str, ignore_case: bool = False) -> bool:
-    return _compiled_glob(pattern, ignore_case).fullmatch(value) is not None
-
-
-def _arn_like(pattern: str, value: str) -> bool:
-    # IAM checks each of the six colon-separated ARN parts on its own; ArnEquals takes wildcards too
-    pattern_parts, value_parts = pattern.split(":", 5), value.split(":", 5)
-    if len(pattern_parts) != 6 or len(value_parts) != 6:
-        return _glob(pattern, value)
-    return all(_glob(p, v) for p, v in zip(pattern_parts, value_parts))
-
-
-def _number(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
-def _numeric(compare: Callable[[float, float], bool]) -> Callable[[str, str], bool]:
-    def match(value: str, policy_value: str) -> bool:
-        left, right = _number(value), _number(policy_value)
-        return left is not None and right is not None and compare(left, right)
-
-    return match
-
-
-# operator -> (does one request value match one policy value, negated)
-_OPERATORS: dict[str, tuple[Callable[[str, str], bool], bool]] = {
-    "StringEquals": (lambda v, p: v == p, False),
-    "StringNotEquals": (lambda v, p: v == p, True),
-    "StringEqualsIgnoreCase": (lambda v, p: v.lower() == p.lower(), False),
-    "StringNotEqualsIgnoreCase": (lambda v, p: v.lower() == p.lower(), True),
-    "StringLike": (lambda v, p: _glob(p, v), False),
-    "StringNotLike": (lambda v, p: _glob(p, v), True),
-    "ArnEquals": (lambda v, p: _arn_like(p, v), False),
-    "ArnLike": (lambda v, p: _arn_like(p, v), False),
-    "ArnNotEquals": (lambda v, p: _arn_like(p, v), True),
-    "ArnNotLike": (lambda v, p: _arn_like(p, v), True),
-    "NumericEquals": (_numeric(lambda a, b: a == b), False),
-    "NumericNotEquals": (_numeric(lambda a, b: a == b), True),
-    "NumericLessThan": (_numeric(lambda a, b: a < b), False),
-    "NumericLessThanEquals": (_numeric(lambda a, b: a <= b), False),
-    "NumericGreaterThan": (_numeric(lambda a, b: a > b), False),
-    "NumericGreaterThanEquals": (_numeric(lambda a, b: a >= b), False),
-    "Bool": (lambda v, p: v.lower() == p.lower(), False),
-}
-
-
-@dataclass(frozen=True)
-class _Operator:
-    base: str
-    set_operator: str | None  # "ForAnyValue" / "ForAllValues"
-    if_exists: bool
-
-
-def _parse_operator(name: str) -> _Operator | None:
-    set_operator, _, base = name.rpartition(":")
-    if set_operator not in ("", "ForAnyValue", "ForAllValues"):
-        return None
-    if_exists = base.endswith("IfExists") and base != "IfExists"
-    if if_exists:
-        base = base[: -len("IfExists")]
-    if base not in _OPERATORS and not (base == "Null" and not if_exists):
-        return None
-    return _Operator(base, set_operator or None, if_exists)
-
-
-def _scalar(value: Any) -> str | None:
-    """Condition values as IAM compares them: strings; JSON booleans and numbers by their JSON text."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float, str)):
-        return str(value)
-    return None
+_glob = glob
 
 
 def _known_key(key: str) -> bool:
@@ -318,94 +243,74 @@ def _known_key(key: str) -> bool:
 def load_policy(policy: PolicyDocument) -> tuple[list[dict[str, Any]], list[str]]:
     """The statements of `policy` and the problems that stop it from being evaluated (empty when none).
 
-    policy: JSON text or parsed object with a ``Statement`` (one object or a list).
+    policy: JSON text (parsed as IAM parses it: a repeated key is a problem) or a parsed object.
     """
-    if isinstance(policy, str):
-        try:
-            policy = json.loads(policy)
-        except json.JSONDecodeError as error:
-            return [], [f"not valid JSON ({error})"]
-    if not isinstance(policy, Mapping) or "Statement" not in policy:
-        return [], ["has no Statement"]
-    statements = as_list(policy["Statement"])
+    document, problems = parse_document(policy)
+    if problems:
+        return [], problems
+    statements, problems = statements_of(document)
+    if not isinstance(document, Mapping) or "Statement" not in document:
+        return [], problems
     if not all(isinstance(s, Mapping) for s in statements):
-        return [], ["Statement must be an object or a list of objects"]
-    return [dict(s) for s in statements], []
+        return [], problems + ["Statement must be an object or a list of objects"]
+    return [dict(s) for s in statements], problems
 
 
 def validate_policy(policy: PolicyDocument, *, resource_policy: bool = True) -> list[str]:
-    """Why `policy` cannot be evaluated here (unknown element, operator, key, principal form); [] = fine.
+    """Why `policy` cannot be evaluated here: what IAM refuses (`document.grammar_problems`) and what this
+    evaluator does not model (operator, key, principal form, policy variable). [] = fine.
 
     resource_policy: True for auth policies (Principal required), False for identity-based policies
         (Principal not allowed).
     """
-    statements, problems = load_policy(policy)
+    document, problems = parse_document(policy)
+    if problems:
+        return problems
+    problems = grammar_problems(document, resource_policy=resource_policy)
+    statements, _ = statements_of(document)
     for index, statement in enumerate(statements):
-        problems += [f"statement {index}: {p}" for p in _statement_problems(statement, resource_policy)]
+        if isinstance(statement, Mapping):
+            problems += [f"statement {index}: {p}" for p in _unsupported(statement)]
     return problems
 
 
-def _statement_problems(statement: Mapping[str, Any], resource_policy: bool) -> list[str]:
-    problems = [f"unknown element {k!r}" for k in statement if k not in _STATEMENT_KEYS]
-    if statement.get("Effect") not in ("Allow", "Deny"):
-        problems.append(f"Effect must be Allow or Deny, not {statement.get('Effect')!r}")
-    for positive, negative in (("Action", "NotAction"), ("Resource", "NotResource")):
-        if (positive in statement) == (negative in statement):
-            problems.append(f"needs exactly one of {positive} and {negative}")
-        for value in as_list(statement.get(positive, statement.get(negative, []))):
-            if not isinstance(value, str):
-                problems.append(f"{positive} entries must be strings, not {value!r}")
-            elif "${" in value:
+def _unsupported(statement: Mapping[str, Any]) -> list[str]:
+    problems = []
+    for element in ("Action", "NotAction", "Resource", "NotResource"):
+        for value in as_list(statement.get(element, [])):
+            if isinstance(value, str) and "${" in value:
                 problems.append(f"policy variable in {value!r} is not supported by this evaluator")
     if "NotPrincipal" in statement and ("Principal" in statement or statement.get("Effect") != "Deny"):
-        # IAM: NotPrincipal excludes principals from a Deny; with Allow it would grant everyone else
+        # NotPrincipal excludes principals from a Deny; with Allow it would grant everyone else (IAM advises against)
         problems.append("NotPrincipal is supported only in a Deny statement without Principal")
-    if resource_policy:
-        problems += _principal_problems(statement)
-    elif "Principal" in statement:
-        problems.append("an identity-based policy takes no Principal")
-    problems += _condition_problems(statement.get("Condition", {}))
-    return problems
+    principal = statement.get("Principal")
+    if isinstance(principal, Mapping):
+        for entry in as_list(principal.get("AWS", [])):
+            if isinstance(entry, str) and not _AWS_PRINCIPAL.match(entry):
+                problems.append(f"AWS principal {entry!r} is not '*', an account id or an IAM ARN")
+    condition = statement.get("Condition", {})
+    return problems + (_condition_problems(condition) if isinstance(condition, Mapping) else [])
 
 
-def _principal_problems(statement: Mapping[str, Any]) -> list[str]:
-    if "Principal" not in statement and "NotPrincipal" not in statement:
-        return ["has no Principal"]
-    principal = statement.get("Principal", statement.get("NotPrincipal"))
-    if principal == "*":
-        return []
-    if not isinstance(principal, Mapping):
-        return [f"Principal must be '*' or an object, not {principal!r}"]
-    problems = [f"unknown principal type {k!r}" for k in principal if k not in _PRINCIPAL_TYPES]
-    for entry in as_list(principal.get("AWS", [])):
-        if not isinstance(entry, str) or not _AWS_PRINCIPAL.match(entry):
-            # AWS rejects wildcards inside principal ARNs, so no such policy can be in force
-            problems.append(f"AWS principal {entry!r} is not '*', an account id or an IAM ARN")
-    return problems
-
-
-def _condition_problems(condition: Any) -> list[str]:
-    if not isinstance(condition, Mapping):
-        return ["Condition must be an object"]
+def _condition_problems(condition: Mapping[str, Any]) -> list[str]:
     problems = []
     for operator_name, clauses in condition.items():
-        operator = _parse_operator(operator_name)
+        operator = parse_operator(operator_name)
         if operator is None:
             problems.append(f"unknown condition operator {operator_name!r}")
             continue
         if not isinstance(clauses, Mapping):
-            problems.append(f"{operator_name} must map condition keys to values")
-            continue
+            continue  # a grammar problem, reported there
         for key, values in clauses.items():
             if not _known_key(key):
                 problems.append(f"unknown condition key {key!r}")
             for value in as_list(values):
-                text = _scalar(value)
+                text = scalar(value)
                 if text is None:
-                    problems.append(f"{operator_name} {key}: value {value!r} is not a string, number or boolean")
-                elif "${" in text:
+                    continue  # a grammar problem, reported there
+                if "${" in text:
                     problems.append(f"policy variable in {text!r} is not supported by this evaluator")
-                elif operator.base.startswith("Numeric") and _number(text) is None:
+                elif operator.base.startswith("Numeric") and number(text) is None:
                     problems.append(f"{operator_name} {key}: {text!r} is not a number")
                 elif operator.base in ("Bool", "Null") and text.lower() not in ("true", "false"):
                     problems.append(f"{operator_name} {key}: {text!r} is not true or false")
@@ -489,13 +394,13 @@ def _prefix_coverage(pattern: str, prefix: str) -> str:
 def _condition_holds(
     operator_name: str, key: str, policy_values: Any, ctx: Mapping[str, Any], request: Request, missing: set[str]
 ) -> bool | None:
-    operator = _parse_operator(operator_name)
+    operator = parse_operator(operator_name)
     assert operator is not None  # validated before evaluation
     value = _context_value(ctx, request, key.lower())
     if value is UNKNOWN:
         missing.add(key)
         return None
-    expected = [_scalar(v) or "" for v in as_list(policy_values)]
+    expected = [scalar(v) or "" for v in as_list(policy_values)]
     if operator.base == "Null":
         # Null: "true" means the key must be absent, "false" that it must be present
         return any((value is None) == (e.lower() == "true") for e in expected)
@@ -505,8 +410,8 @@ def _condition_holds(
         if operator.set_operator == "ForAnyValue":
             return False
         # negated operators hold when the key is absent (IAM user guide, condition operators)
-        return _OPERATORS[operator.base][1]
-    match, negated = _OPERATORS[operator.base]
+        return OPERATORS[operator.base][1]
+    match, negated = OPERATORS[operator.base]
     matched = any(match(value, e) for e in expected)
     return not matched if negated else matched
 
@@ -593,3 +498,4 @@ def evaluate_policy(
     if not allow and not unknown_allow:
         return False, [f"no statement in the {label} allows {who} to {request.action} {request.service_arn}"]
     return None, undetermined
+

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..config import ActionSpec, HealthCheckSpec, MatchSpec, TargetGroupSpec
+from ..config.services import HEALTH_CHECK_DEFAULT_PROTOCOL
 
 
 def forward_targets(action: ActionSpec, target_group_ids: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -69,7 +70,7 @@ def health_check(group: TargetGroupSpec) -> dict[str, Any] | None:
         return {"enabled": False}
     return {
         "enabled": True,
-        "protocol": check.protocol or group.protocol,
+        "protocol": check.protocol or HEALTH_CHECK_DEFAULT_PROTOCOL,
         "protocol_version": check.protocol_version,
         "path": check.path,
         "port": check.port if check.port is not None else group.port,
@@ -88,6 +89,8 @@ def target_group_config(group: TargetGroupSpec) -> dict[str, Any] | None:
     config: dict[str, Any] = {"port": group.port, "protocol": group.protocol, "vpc_identifier": group.vpc_id}
     if group.protocol_version is not None:
         config["protocol_version"] = group.protocol_version
+    if group.ip_address_type is not None:
+        config["ip_address_type"] = group.ip_address_type
     check = health_check(group)
     if check is not None:
         config["health_check"] = check

@@ -55,7 +55,7 @@ def target_group(name: str, group: TargetGroupSpec, tags: Mapping[str, str]) -> 
 def attachment(group: TargetGroupSpec, target: TargetSpec, target_group_id: Any) -> dict[str, Any]:
     return {
         "target_group_identifier": target_group_id,
-        "target": {"id": target.id, "port": target.port if target.port is not None else group.port},
+        "target": {"id": target.id, "port": group.target_port(target)},
     }
 
 

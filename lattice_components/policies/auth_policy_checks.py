@@ -1,8 +1,11 @@
-"""Checks of a Lattice auth policy document (`aws:vpclattice/authPolicy:AuthPolicy`, property `policy`).
+"""Checks of Lattice policy documents: auth policies (`aws:vpclattice/authPolicy:AuthPolicy`, on a service
+network or a service) and resource policies (`aws:vpclattice/resourcePolicy:ResourcePolicy`, what RAM shares).
 
 An auth policy is the only thing between an AWS_IAM service and every principal that can reach it, so the
-pack refuses documents that do not parse, use an old policy language version, exceed the quota, or allow
-anyone (`Principal: "*"`) without a condition that confines who "anyone" can be.
+pack refuses documents IAM would refuse (they fail half-way through a deploy), old policy language versions,
+documents over the quota, and any grant to everyone (`Principal: "*"` and its other spellings) that no
+condition confines. What "IAM would refuse" and "confines" mean is decided in `lattice_components.iam`
+(`document.py`, `confinement.py`), the same code the access matrix evaluates with.
 """
 
 from __future__ import annotations
@@ -11,86 +14,38 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..iam.confinement import CONFINING_KEYS, open_principal, open_principal_findings, wildcard_actions
+from ..iam.document import grammar_problems, parse_document, statements_of
 from .policy_inputs import Resource, lookup
 
 AUTH_POLICY = "aws:vpclattice/authPolicy:AuthPolicy"
+RESOURCE_POLICY = "aws:vpclattice/resourcePolicy:ResourcePolicy"
+POLICY_TYPES = (AUTH_POLICY, RESOURCE_POLICY)
 POLICY_LANGUAGE_VERSION = "2012-10-17"
 # A service quota, not an API-model limit: the model's AuthPolicyString max (102,400) is looser than the
 # fixed 10 KB quota of the General Reference, so this is the one number the model cannot give us.
 MAX_POLICY_BYTES = 10 * 1024
 
-# Condition keys that pin "everyone" down to an organisation, an account, a VPC or a service network.
-DEFAULT_CONFINING_KEYS = (
-    "aws:PrincipalOrgID",
-    "aws:PrincipalOrgPaths",
-    "aws:PrincipalAccount",
-    "aws:PrincipalArn",
-    "aws:SourceVpc",
-    "aws:SourceVpce",
-    "vpc-lattice-svcs:SourceVpc",
-    "vpc-lattice-svcs:SourceVpcOwnerAccount",
-    "vpc-lattice-svcs:ServiceNetworkArn",
-)
-# Operators that only match listed values. Excluded on purpose: Not* (matches everything else), *IfExists
-# (passes when the key is absent, e.g. for anonymous callers), Null, and ForAllValues (true on an empty set).
-_POSITIVE_OPERATORS = frozenset({"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"})
-_WILDCARD_ACTIONS = frozenset({"*", "vpc-lattice-svcs:*"})
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
-
-
-def _allows_everyone(statement: Mapping[str, Any]) -> bool:
-    """Principal "*", {"AWS": "*"} (or a list holding "*"), or an Allow with NotPrincipal."""
-    if "NotPrincipal" in statement:
-        return True
-    principal = statement.get("Principal")
-    if principal == "*":
-        return True
-    if isinstance(principal, Mapping):
-        return "*" in _as_list(principal.get("AWS"))
-    return False
-
-
-def _broad_actions(statement: Mapping[str, Any]) -> list[str]:
-    """The wildcard actions a statement grants (NotAction counts: it grants everything not listed)."""
-    if "NotAction" in statement:
-        return ["NotAction " + json.dumps(statement["NotAction"])]
-    return [a for a in _as_list(statement.get("Action")) if isinstance(a, str) and a.lower() in _WILDCARD_ACTIONS]
-
-
-def _is_confined(condition: Any, confining_keys: set[str]) -> bool:
-    """True when some positive operator pins a confining key to concrete (non-"*") values."""
-    if not isinstance(condition, Mapping):
-        return False
-    for operator, clauses in condition.items():
-        base = str(operator).lower().removeprefix("foranyvalue:")
-        if base not in _POSITIVE_OPERATORS or not isinstance(clauses, Mapping):
-            continue
-        for key, values in clauses.items():
-            values = _as_list(values)
-            if str(key).lower() in confining_keys and values and "*" not in values:
-                return True
-    return False
+DEFAULT_CONFINING_KEYS = CONFINING_KEYS
 
 
 def check_auth_policy_document(resource: Resource, config: Mapping[str, Any]) -> Iterator[str]:
-    """The `policy` JSON parses, is Version 2012-10-17, fits 10 KB and never opens the service to everyone."""
+    """The `policy` parses as IAM parses it, is Version 2012-10-17, fits the quota, is a document IAM accepts,
+    and never grants to everyone unconfined."""
     raw = lookup(resource.props, "policy")
     if raw is None:
         yield f"{resource.label}: has no policy document; set policy=json.dumps({{...}})."
         return
     text = raw if isinstance(raw, str) else json.dumps(raw)
-    try:
-        document = json.loads(text)
-    except ValueError as error:
-        yield f"{resource.label}: policy is not valid JSON ({error}); build it with json.dumps(...) from a dict."
+    document, problems = parse_document(text)
+    if problems:
+        yield (
+            f"{resource.label}: policy is not a document IAM accepts: {problems[0]}; build it with "
+            "json.dumps(...) from a dict."
+        )
         return
     size = len(text.encode("utf-8"))
-    if size > MAX_POLICY_BYTES:
+    if resource.type == AUTH_POLICY and size > MAX_POLICY_BYTES:
         yield (
             f"{resource.label}: policy is {size} bytes, over the fixed VPC Lattice quota of {MAX_POLICY_BYTES} "
             "bytes; merge statements or grant by condition (aws:PrincipalOrgID) instead of listing principals."
@@ -103,25 +58,35 @@ def check_auth_policy_document(resource: Resource, config: Mapping[str, Any]) ->
             f"{resource.label}: policy Version is {document.get('Version')!r}; set \"Version\": "
             f"\"{POLICY_LANGUAGE_VERSION}\" (older versions do not support policy variables)."
         )
-    statements = _as_list(document.get("Statement"))
+    statements, _ = statements_of(document)
     if not statements:
         yield f"{resource.label}: policy has no Statement, so it allows nothing; add at least one statement."
-    confining_keys = {key.lower() for key in config.get("confiningConditionKeys") or DEFAULT_CONFINING_KEYS}
+    for problem in grammar_problems(document):
+        yield f"{resource.label}: IAM refuses this policy: {problem}."
+    yield from _open_grants(resource, statements, config)
+
+
+def _open_grants(resource: Resource, statements: list[Any], config: Mapping[str, Any]) -> Iterator[str]:
+    confining_keys = config.get("confiningConditionKeys") or DEFAULT_CONFINING_KEYS
+    open_grants = {grant.index: grant for grant in open_principal_findings({"Statement": statements}, confining_keys)}
     for index, statement in enumerate(statements):
-        if not isinstance(statement, Mapping) or statement.get("Effect") != "Allow":
+        if not isinstance(statement, Mapping) or statement.get("Effect") == "Deny":
             continue
-        if not _allows_everyone(statement):
-            continue
-        sid = f"statement {statement.get('Sid')!r}" if statement.get("Sid") else f"statement #{index}"
-        broad = _broad_actions(statement)
-        if broad:
+        grant = open_grants.get(index)
+        sid = statement.get("Sid")
+        name = f"statement {sid!r}" if isinstance(sid, str) and sid else f"statement #{index}"
+        broad = wildcard_actions(statement)
+        if broad and open_principal(statement) is not None:
             yield (
-                f"{resource.label}: {sid} allows {', '.join(broad)} to everyone (Principal \"*\"); grant only "
-                "vpc-lattice-svcs:Invoke (HTTP) or vpc-lattice-svcs:Connect (TCP) to the principals that need it."
+                f"{resource.label}: {name} grants {', '.join(map(str, broad))} to everyone; name the actions "
+                "(vpc-lattice-svcs:Invoke for HTTP, vpc-lattice-svcs:Connect for TCP) and the principals that "
+                "need them."
             )
-        if not _is_confined(statement.get("Condition"), confining_keys):
+        if grant is not None:
             yield (
-                f"{resource.label}: {sid} allows Principal \"*\" with no condition that confines the callers; add "
-                "for example \"Condition\": {\"StringEquals\": {\"aws:PrincipalOrgID\": \"o-...\"}} or pin "
-                "vpc-lattice-svcs:SourceVpc / vpc-lattice-svcs:ServiceNetworkArn, or name the principals."
+                f"{resource.label}: {name} allows {grant.principal} with no condition that confines the callers "
+                f"({'; '.join(grant.reasons)}). Add for example \"Condition\": {{\"StringEquals\": "
+                "{\"aws:PrincipalOrgID\": \"o-...\"}} or pin vpc-lattice-svcs:SourceVpc / "
+                "vpc-lattice-svcs:ServiceNetworkArn to exact values, or name the principals."
             )
+

@@ -25,6 +25,7 @@ from pulumi_policy import (
 from pulumi_policy.proxy import UnknownValueError
 
 from . import auth_policy_checks, logging_checks
+from . import resource_access_checks as ra
 from . import resource_checks as rc
 from . import stack_checks
 from .policy_inputs import Resource, Unknown, from_policy_resource, from_validation_args
@@ -121,9 +122,20 @@ def all_policies() -> list[Policy]:
             (rc.TARGET_GROUP,), rc.check_target_group_health_check, MANDATORY, severity=Severity.MEDIUM,
         ),
         resource_policy(
+            "lattice-target-group-protocol",
+            "INSTANCE, IP and ALB target groups need a config block with a protocol.",
+            (rc.TARGET_GROUP,), rc.check_target_group_protocol, MANDATORY, severity=Severity.MEDIUM,
+        ),
+        resource_policy(
+            "lattice-listener-default-action",
+            "Listeners need a default action that forwards to a target group or returns a fixed response.",
+            (rc.LISTENER,), rc.check_listener_default_action, MANDATORY, severity=Severity.MEDIUM,
+        ),
+        resource_policy(
             "lattice-auth-policy-document",
-            "Auth policies must parse, use Version 2012-10-17, fit 10 KB and never allow everyone unconfined.",
-            (auth_policy_checks.AUTH_POLICY,), auth_policy_checks.check_auth_policy_document, MANDATORY,
+            "Auth and resource policies must be documents IAM accepts (no duplicate keys, exact element names), "
+            "use Version 2012-10-17, fit 10 KB and never allow everyone without a confining condition.",
+            auth_policy_checks.POLICY_TYPES, auth_policy_checks.check_auth_policy_document, MANDATORY,
             _schema(confiningConditionKeys={
                 "type": "array", "items": {"type": "string"},
                 "default": list(auth_policy_checks.DEFAULT_CONFINING_KEYS),
@@ -166,6 +178,30 @@ def all_policies() -> list[Policy]:
             "lattice-forward-weights",
             "A forward action does not send all traffic to one target group while another sits at weight 0.",
             (rc.LISTENER, rc.LISTENER_RULE), rc.check_forward_weights, ADVISORY,
+        ),
+        # VPC resources over Lattice (issue #15): auth policies do not apply to them, so these hold what does.
+        resource_policy(
+            "lattice-resource-ports",
+            "Resource configurations open only port ranges inside allowedPortRanges.",
+            (ra.RESOURCE_CONFIGURATION,), ra.check_resource_ports, ADVISORY,
+            _schema(allowedPortRanges=_NAMES, exemptResources=_NAMES), severity=Severity.HIGH,
+        ),
+        stack_policy(
+            "lattice-resource-share-external",
+            "No resource configuration is in a RAM share open to principals outside the organization, unless allow-listed.",
+            ra.check_resource_shares_stay_inside, MANDATORY, _schema(allowedExternalResourceShares=_NAMES),
+            severity=Severity.HIGH,
+        ),
+        resource_policy(
+            "lattice-endpoint-security-groups",
+            "Service-network and resource VPC endpoints name their security groups.",
+            (ra.VPC_ENDPOINT,), ra.check_endpoint_security_groups, MANDATORY, _EXEMPT, severity=Severity.MEDIUM,
+        ),
+        resource_policy(
+            "lattice-resource-gateway-subnets",
+            "Resource gateways span at least minSubnets subnets (Availability Zones).",
+            (ra.RESOURCE_GATEWAY,), ra.check_gateway_subnets, ADVISORY,
+            _schema(minSubnets={"type": "integer", "minimum": 1, "default": ra.DEFAULT_MIN_GATEWAY_SUBNETS}),
         ),
     ]
     # What the AWS API itself would reject, read from botocore's model (lattice_components.apimodel), so a

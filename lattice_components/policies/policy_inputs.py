@@ -10,8 +10,10 @@ advisory "can't run policy ... during preview" instead of a violation.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +74,60 @@ def lookup(data: Any, path: str, default: Any = None, *, at: str = "") -> Any:
     if is_unknown(current):
         raise Unknown(".".join(walked), current)
     return current
+
+
+# What the provider (a Terraform bridge) turns into a boolean: JSON booleans and the strings Go's
+# strconv.ParseBool reads. "true"/"false"/"1"/"0" are what programs send in practice; the other spellings are
+# ParseBool's too, taken on that reading of the bridge (not separately documented by pulumi-aws).
+_TRUE_STRINGS = frozenset({"true", "True", "TRUE", "t", "T", "1"})
+_FALSE_STRINGS = frozenset({"false", "False", "FALSE", "f", "F", "0"})
+
+
+class NotCoercible(ValueError):
+    """A value the provider cannot read as the type its schema wants; the check reports it, never guesses."""
+
+    def __init__(self, path: str, value: Any, wanted: str) -> None:
+        super().__init__(f"{path}: {value!r} is not {wanted} the provider accepts")
+        self.path, self.value, self.wanted = path, value, wanted
+
+
+def as_bool(value: Any, path: str) -> bool:
+    """`value` read as pulumi-aws reads a boolean input ("false" is False); raises `NotCoercible` otherwise."""
+    if is_unknown(value):
+        raise Unknown(path, value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value in _TRUE_STRINGS | _FALSE_STRINGS:
+        return value in _TRUE_STRINGS
+    raise NotCoercible(path, value, "a boolean")
+
+
+def as_number(value: Any, path: str) -> float:
+    """`value` read as pulumi-aws reads a number input ("0" is 0); raises `NotCoercible` otherwise."""
+    if is_unknown(value):
+        raise Unknown(path, value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    # decimal text only: whether the provider also reads exponents or "inf" is not documented, so those fail safe
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", value):
+        return float(value)
+    raise NotCoercible(path, value, "a number")
+
+
+def reports_uncoercible(check: Callable[[Resource, Mapping[str, Any]], Iterator[str]]):
+    """Wrap a resource check so a value the provider cannot read becomes a violation, not a crash or a pass."""
+
+    @functools.wraps(check)
+    def checked(resource: Resource, config: Mapping[str, Any]) -> Iterator[str]:
+        try:
+            yield from check(resource, config)
+        except NotCoercible as error:
+            yield (
+                f"{resource.label}: {error}, so the deploy would fail on it; write a JSON "
+                f"{error.wanted.split()[-1]} (true/false, or a number without quotes)."
+            )
+
+    return checked
 
 
 def known_list(value: Any, path: str) -> list[Any]:

@@ -19,8 +19,9 @@ from ..components.consumer_vpc import ConsumerVpcAttachment
 from ..config import ConfigError
 from ..components.lattice_service import LatticeService
 from ..components.share_accepter import ShareAccepter
+from . import resources
 
-NETWORK_OUTPUTS = ("serviceNetworkArn", "serviceNetworkName", "shareArn", "region", "accounts", "tags")
+NETWORK_OUTPUTS = ("serviceNetworkArn", "serviceNetworkName", "shareArn", "region", "accounts", "tags", "organizationArn")
 """The network stack outputs this program reads (see `network.exports`)."""
 
 
@@ -123,7 +124,7 @@ async def main() -> None:
 
     reference = pulumi.StackReference(config.network_stack)
     network = {name: (await reference.get_output_details(name)).value for name in NETWORK_OUTPUTS}
-    missing = [name for name in NETWORK_OUTPUTS if name not in ("shareArn", "tags") and network[name] in (None, "")]
+    missing = [name for name in NETWORK_OUTPUTS if name not in ("shareArn", "tags", "organizationArn") and network[name] in (None, "")]
     if missing:
         raise ConfigError([f"lattice:networkStack: {config.network_stack} has no outputs {missing}; run `pulumi up` there first"], source)
     account = check_against_network(config, network, source)
@@ -138,7 +139,7 @@ async def main() -> None:
         f"lattice:services.{name}.{problem}"
         for name, args in service_args.items()
         for problem in service_inputs.preflight(LatticeServiceSpec.model_validate(args))
-    ]
+    ] + resources.check(config, network)
     if problems:
         raise ConfigError(problems, source)
 
@@ -155,9 +156,12 @@ async def main() -> None:
     }
     consumers = {}
     for consumer_name, consumer in config.consumers.items():
+        if consumer.via == "endpoint":
+            consumers[consumer_name] = resources.register_endpoint(consumer_name, consumer.component_args(), network, in_account, joined)
+            continue
         consumers[consumer_name] = ConsumerVpcAttachment(
             consumer_name,
-            {"service_network_arn": network["serviceNetworkArn"], "region": network["region"], **consumer.to_args()},
+            {"service_network_arn": network["serviceNetworkArn"], "region": network["region"], **consumer.component_args()},
             opts=in_account,
             join_after=joined,
         )
@@ -167,6 +171,10 @@ async def main() -> None:
     pulumi.export("services", {
         name: {"arn": service.service_arn, "dnsName": service.dns_name} for name, service in services.items()
     })
-    pulumi.export("consumers", {name: consumer.association_id for name, consumer in consumers.items()})
+    pulumi.export("consumers", {
+        name: getattr(consumer, "association_id", None) or consumer.endpoint_id for name, consumer in consumers.items()
+    })
+    if config.resource_gateways or config.resource_configurations:
+        pulumi.export("resources", resources.register(config, network, in_account, joined))
     if config.callers:  # read by `lattice plan`'s access matrix; nothing is deployed from it
         pulumi.export("callers", {role: caller.export(account["id"], role) for role, caller in config.callers.items()})

@@ -35,6 +35,8 @@ def exports(config: NetworkStackConfig, network: ServiceNetwork, region: str) ->
         "region": region,
         "networkAccount": config.network_account,
         "tags": dict(config.network.tags),
+        # Account stacks share resource configurations with `organization` through it (config/resources.py).
+        "organizationArn": config.network.organization_arn or "",
         "accounts": {
             name: {"id": account.id, "inOrganization": account.in_organization}
             for name, account in config.accounts.items()

@@ -31,7 +31,15 @@ from pulumi.provider.experimental.analyzer import PropertyDefinition, PropertyTy
 from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.provider.provider import ConstructResult
 
-from ..components import ConsumerVpcAttachment, LatticeService, ServiceNetwork, ShareAccepter
+from ..components import (
+    ConsumerVpcAttachment,
+    LatticeService,
+    ResourceConfiguration,
+    ResourceGateway,
+    ServiceNetwork,
+    ServiceNetworkEndpoint,
+    ShareAccepter,
+)
 
 PACKAGE_NAME = "lattice"
 """The package name: type tokens are `lattice:index:<Component>`, and consumers' Pulumi.yaml list it under it."""
@@ -41,6 +49,7 @@ DISTRIBUTION = "lattice-components"
 
 COMPONENTS: list[type[pulumi.ComponentResource]] = [
     ServiceNetwork, LatticeService, ConsumerVpcAttachment, ShareAccepter,
+    ResourceGateway, ResourceConfiguration, ServiceNetworkEndpoint,
 ]
 """Every public component. The host exposes exactly these (it does not scan modules)."""
 

@@ -116,6 +116,9 @@ class LatticeMocks(pulumi.runtime.Mocks):
             "aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation": ("snva-", "servicenetworkvpcassociation"),
             "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation": ("snsa-", "servicenetworkserviceassociation"),
             "aws:vpclattice/accessLogSubscription:AccessLogSubscription": ("als-", "accesslogsubscription"),
+            "aws:vpclattice/resourceGateway:ResourceGateway": ("rgw-", "resourcegateway"),
+            "aws:vpclattice/resourceConfiguration:ResourceConfiguration": ("rcfg-", "resourceconfiguration"),
+            "aws:vpclattice/serviceNetworkResourceAssociation:ServiceNetworkResourceAssociation": ("snra-", "servicenetworkresourceassociation"),
         }
         if kind in prefixes:
             prefix, arn_kind = prefixes[kind]
@@ -142,6 +145,10 @@ class LatticeMocks(pulumi.runtime.Mocks):
         if kind == "aws:ram/resourceShareAccepter:ResourceShareAccepter":
             state.update(shareId=_fake_id("rs-", args.name), status="ACTIVE")
             return _fake_id("rsa-", args.name), state
+        if kind == "aws:ec2/vpcEndpoint:VpcEndpoint":
+            endpoint_id = _fake_id("vpce-", args.name)
+            state.update(arn=f"arn:aws:ec2:{self.region}:{self.account_id}:vpc-endpoint/{endpoint_id}")
+            return endpoint_id, state
         if kind == "aws:ec2/securityGroup:SecurityGroup":
             group_id = _fake_id("sg-", args.name)
             state.update(arn=f"arn:aws:ec2:{self.region}:{self.account_id}:security-group/{group_id}")

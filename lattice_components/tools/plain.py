@@ -28,6 +28,16 @@ def access_lines(rows: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def resource_access_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """Header, then one line per consumer VPC x resource configuration (`tools/resource_access.py`)."""
+    lines = [_cells(["from_vpc", "via", "resource", "owner", "ports", "decision", "why"])]
+    for row in rows:
+        decision = "reachable" if row["allowed"] else "unreachable" if row["evaluable"] else "cannot-decide"
+        lines.append(_cells([row["vpc"], row["via"], row["resource"], row["owner"], row["ports"] or "-", decision,
+                             "; ".join(row["reasons"])]))
+    return lines
+
+
 def plan_lines(report: planning.PlanReport) -> list[str]:
     """The whole plan report: note, resources per stack, findings, access, topology, verdict."""
     lines = [f"lattice plan {report.env}: {OFFLINE_NOTE}", ""]
@@ -38,7 +48,9 @@ def plan_lines(report: planning.PlanReport) -> list[str]:
     lines.append("policy findings:")
     lines.append(_cells(["level", "policy", "stack", "resource", "message"]))
     lines += [_cells([f.level, f.policy, f.stack, f.resource, f.message]) for f in planning._sorted_findings(report)]
-    lines += ["", "access matrix:", *access_lines(report.access), "", "topology (Mermaid):", report.mermaid.rstrip(), ""]
+    lines += ["", "access matrix:", *access_lines(report.access)]
+    lines += ["", "resource access:", *resource_access_lines(report.resource_access)]
+    lines += ["", "topology (Mermaid):", report.mermaid.rstrip(), ""]
     facts = planning.summary(report)
     verdict = "mandatory policy violations" if facts["mandatory"] else "no mandatory policy violation"
     lines.append(

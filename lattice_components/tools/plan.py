@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import analyzer_client, offline, topology
+from ..apimodel import environment_rules
+from ..config import ConfigError
+from . import analyzer_client, offline, resource_access, topology
 
 POLICY_PACK_DIR = offline.REPO_ROOT / "policy_pack"
 
@@ -36,6 +38,7 @@ class PlanReport:
     findings: list[Finding] = field(default_factory=list)
     mermaid: str = ""
     access: list[dict[str, Any]] = field(default_factory=list)
+    resource_access: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def mandatory(self) -> list[Finding]:
@@ -85,8 +88,65 @@ def run_policies(env_run: offline.EnvironmentRun) -> list[Finding]:
     return findings
 
 
+def environment_problems(env: str, root: Path = offline.REPO_ROOT) -> list[str]:
+    """Rules across the stacks of `env` (names per account, one network per VPC), from the files as written.
+
+    A file that cannot be read is skipped here: running the environment reports it, with every other file's.
+    """
+    def config_of(path: Path) -> dict[str, Any] | None:
+        try:
+            return offline.load_stack_file(path)
+        except (ConfigError, OSError, ValueError):
+            return None
+
+    network = offline.network_stack_file(env, root)
+    stacks = [
+        environment_rules.StackFile(str(path.relative_to(root)), config)
+        for path in offline.account_stack_files(env, root)
+        if (config := config_of(path)) is not None
+    ]
+    return environment_rules.check_environment((config_of(network) if network.exists() else None) or {}, stacks)
+
+
+def check_environment(env: str, root: Path = offline.REPO_ROOT) -> None:
+    problems = environment_problems(env, root)
+    if problems:
+        raise ConfigError(problems, f"environment {env!r} (its stack files together)")
+
+
+def refuse_duplicate_urns(runs: list[offline.ProgramRun]) -> None:
+    """Two registrations with one URN: the engine stops such a stack ("Duplicate resource URN"), and the mock
+    monitor would silently keep the last one, so the plan refuses it as invalid config (exit 2), not as a
+    policy finding: no policy level could make that stack deployable."""
+    problems = []
+    for run in runs:
+        seen: set[str] = set()
+        for resource in run.resources:
+            if resource.urn in seen:
+                problems.append(
+                    f"{run.project}/{run.stack}: two resources would have the URN {resource.urn}; "
+                    "`pulumi up` refuses a stack with a duplicate URN: give one of them another name"
+                )
+            seen.add(resource.urn)
+    if problems:
+        raise ConfigError(problems, "the planned stacks")
+
+
 def build(env: str, root: Path = offline.REPO_ROOT) -> PlanReport:
-    env_run = offline.run_environment(env, root)
+    # Each stack's own `pulumi up` cannot see the others: conflicts between them are the plan's to find, and
+    # reported together with every file's own problems, in one run.
+    across = environment_problems(env, root)
+    try:
+        env_run = offline.run_environment(env, root)
+    except ConfigError as error:
+        if not across:
+            raise
+        raise ConfigError(
+            across + [f"{error.source}: {problem}" for problem in error.problems], f"environment {env!r}"
+        ) from None
+    if across:
+        raise ConfigError(across, f"environment {env!r} (its stack files together)")
+    refuse_duplicate_urns(env_run.runs)
     access = topology.access_rows(env_run)
     return PlanReport(
         env=env,
@@ -94,6 +154,7 @@ def build(env: str, root: Path = offline.REPO_ROOT) -> PlanReport:
         findings=run_policies(env_run),
         mermaid=topology.mermaid(env_run, access),
         access=access,
+        resource_access=resource_access.rows(env_run),
     )
 
 
@@ -148,6 +209,7 @@ def to_json(report: PlanReport) -> dict[str, Any]:
         "policies": [finding.__dict__ for finding in report.findings],
         "mermaid": report.mermaid,
         "access": report.access,
+        "resourceAccess": report.resource_access,
     }
 
 
@@ -233,6 +295,8 @@ def to_markdown(report: PlanReport) -> str:
         "",
         *access_markdown(report.access),
         "",
+        *resource_access.markdown(report.resource_access),
+        "",
         "### Policy findings",
         "",
     ]
@@ -272,6 +336,7 @@ def render_text(report: PlanReport, console) -> None:
         table.add_row(f"[{style}]{f.level}[/]", f.policy, f.stack, f.resource, f.message)
     console.print(table if report.findings else "[green]No policy findings.[/]")
     console.print(access_table(report.access, "Access matrix"))
+    console.print(resource_access.table(report.resource_access))
     console.print("[bold]Topology (Mermaid)[/]")
     console.print(report.mermaid, markup=False, highlight=False)
     facts = summary(report)

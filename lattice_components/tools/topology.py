@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from . import access, declared_callers, offline
+from . import access, declared_callers, offline, resource_access
 
 SN = "aws:vpclattice/serviceNetwork:ServiceNetwork"
 SERVICE = "aws:vpclattice/service:Service"
@@ -57,6 +57,13 @@ def consumer_vpcs(env_run: offline.EnvironmentRun) -> list[ConsumerVpc]:
                 for cidr in rule.get("cidrBlocks") or []:
                     client_ip = client_ip or str(next(ipaddress.ip_network(cidr, strict=False).hosts()))
         found.append(ConsumerVpc(name, account_id, association.inputs["vpcIdentifier"], client_ip))
+    # VPCs that reach the network through a ServiceNetwork endpoint call its services too.
+    accounts = env_run.network.outputs.get("accounts", {})
+    for name, vpc, group_id in resource_access.endpoint_consumers(env_run):
+        rule = next(iter(groups[group_id].inputs.get("ingress") or []), {}) if group_id in groups else {}
+        cidr = next(iter(rule.get("cidrBlocks") or []), None)
+        client_ip = str(next(ipaddress.ip_network(cidr, strict=False).hosts())) if cidr else None
+        found.append(ConsumerVpc(name, accounts.get(name, {}).get("id", ""), vpc, client_ip))
     return found
 
 
@@ -85,7 +92,7 @@ def build(env_run: offline.EnvironmentRun) -> access.Topology:
             vpc_associations={
                 a.inputs["vpcIdentifier"]: tuple(a.inputs.get("securityGroupIds") or [])
                 for _, a in _resources(env_run, VPC_ASSOCIATION) if a.inputs["serviceNetworkIdentifier"] in identifiers
-            },
+            } | resource_access.endpoint_attachments(env_run, identifiers),
             service_arns=frozenset(
                 services_by_id[a.inputs["serviceIdentifier"]].state["arn"]
                 for _, a in _resources(env_run, SERVICE_ASSOCIATION)
@@ -197,6 +204,7 @@ def mermaid(env_run: offline.EnvironmentRun, access: list[dict[str, Any]] | None
         for association in sorted(run.of_type(VPC_ASSOCIATION), key=lambda r: r.inputs["vpcIdentifier"]):
             vpc = association.inputs["vpcIdentifier"]
             body.append(f'    {node(vpc)}(["{vpc}"])')
+        body += resource_access.account_nodes(run, node)
     accounts = env_run.network.outputs.get("accounts", {})
     for name, body in members.items():
         role = "network owner" if name == owner else "member" if accounts.get(name, {}).get("inOrganization", True) else "outside the organization"
@@ -209,6 +217,7 @@ def mermaid(env_run: offline.EnvironmentRun, access: list[dict[str, Any]] | None
         + [r.inputs["vpcIdentifier"] for run in env_run.accounts for r in run.of_type(VPC_ASSOCIATION)]
     )
     lines += [f'  {node(name)} -- association --> {node("sn")}' for name in associated]
+    lines += resource_access.edges(env_run, node)
     allowed = sorted({(row["vpc"], row["caller"], row["service"]) for row in (access if access is not None else access_rows(env_run)) if row["allowed"]})
     for vpc, caller, service in allowed:
         lines.append(f'  {node(vpc)} -. "{caller}" .-> {node(service)}')

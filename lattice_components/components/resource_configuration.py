@@ -1,0 +1,149 @@
+"""`ResourceConfiguration`: a resource behind a resource gateway (SINGLE, GROUP with CHILD members, or ARN), its
+association with the service network and its RAM share."""
+
+# No `from __future__ import annotations` here: the package host (hosting.py) reads these annotations at run time.
+from collections.abc import Sequence
+from typing import NotRequired, TypedDict
+
+import pulumi
+import pulumi_aws as aws
+
+from ..config import ConfigError, ResourceConfigurationArgsSpec, validate_args
+from ..inputs import resource_inputs
+
+TYPE_TOKEN = "lattice:index:ResourceConfiguration"
+
+
+class ChildResource(TypedDict):
+    """A CHILD resource of a GROUP configuration: exactly one of `dns_name` or `ip_address`."""
+
+    dns_name: NotRequired[str]
+    """A DNS name the gateway resolves."""
+    dns_ip_address_type: NotRequired[str]
+    """IPV4 (default) or IPV6: what the DNS name resolves to."""
+    ip_address: NotRequired[str]
+    """An IP address in the gateway's VPC."""
+    port_ranges: NotRequired[list[str]]
+    """Ports (`"5432"`, `"8000-8080"`); default: the group's."""
+    custom_domain_name: NotRequired[str]
+    """A subdomain of the group's domain."""
+    tags: NotRequired[dict[str, str]]
+    """Tags on this child (the group's are added)."""
+
+
+class ResourceConfigurationArgs(TypedDict):
+    """Arguments of `ResourceConfiguration`."""
+
+    name: str
+    """Configuration name: 3-40 lowercase letters, digits and hyphens, not starting with `rcfg-`; unique per account."""
+    type: NotRequired[str]
+    """SINGLE (default: one DNS name or IP), GROUP (with `children`) or ARN (an AWS resource such as an RDS database)."""
+    resource_gateway_id: pulumi.Input[str]
+    """The resource gateway (`rgw-...`, or a `ResourceGateway`'s `resource_gateway_id`)."""
+    dns_name: NotRequired[str]
+    """SINGLE: the resource's DNS name (one of `dns_name`, `ip_address`, `arn`)."""
+    dns_ip_address_type: NotRequired[str]
+    """IPV4 (default) or IPV6: what `dns_name` resolves to."""
+    ip_address: NotRequired[str]
+    """SINGLE: the resource's IP address in the gateway's VPC."""
+    arn: NotRequired[str]
+    """ARN: the AWS resource's ARN (an RDS database or cluster, ...)."""
+    port_ranges: NotRequired[list[str]]
+    """SINGLE and GROUP (required): ports consumers may use, `"5432"` or `"8000-8080"` within 1-65535; ARN takes none."""
+    protocol: NotRequired[str]
+    """TCP (the API's default and only value for these types)."""
+    children: NotRequired[dict[str, ChildResource]]
+    """GROUP: its CHILD resources by name (at most 60 by default quota)."""
+    custom_domain_name: NotRequired[str]
+    """A domain consumers use for the resource (private DNS on the association needs one)."""
+    domain_verification_id: NotRequired[str]
+    """A verified domain (`dv-...`) covering `custom_domain_name`."""
+    allow_association_to_shareable_service_network: NotRequired[bool]
+    """May join a RAM-shared network; defaults to true when `associate` is."""
+    associate: NotRequired[bool]
+    """Associate with `service_network_arn` (default true)."""
+    service_network_arn: NotRequired[pulumi.Input[str]]
+    """The service network to associate with."""
+    private_dns_enabled: NotRequired[bool]
+    """Private DNS for `custom_domain_name` in the consumers' VPCs (on the association)."""
+    share_principals: NotRequired[list[str]]
+    """RAM principals to share the configuration with: account IDs, OU or organization ARNs."""
+    allow_external_principals: NotRequired[bool]
+    """Let the share reach accounts outside the organization (default false); they accept it with `ShareAccepter`."""
+    tags: NotRequired[dict[str, str]]
+    """Tags on every resource the component creates."""
+
+
+class ResourceConfiguration(pulumi.ComponentResource):
+    """A VPC Lattice resource configuration: consumers in VPCs attached to the service network (by association or endpoint) reach the resource on its port ranges over TCP. Auth policies do not apply to resources: association and security groups decide."""
+
+    resource_configuration_id: pulumi.Output[str]
+    """The configuration ID (`rcfg-...`)."""
+    resource_configuration_arn: pulumi.Output[str]
+    """The configuration ARN: what RAM shares and resource VPC endpoints name."""
+    association_id: pulumi.Output[str]
+    """The service-network resource association ID (empty when not associated)."""
+    share_arn: pulumi.Output[str]
+    """The ARN of the RAM share (empty when shared with no one)."""
+
+    def __init__(
+        self,
+        name: str,
+        args: ResourceConfigurationArgs,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        join_after: Sequence[pulumi.Resource] = (),
+    ):
+        """`join_after`: resources the network association waits for (the network's RAM share acceptance)."""
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        spec = validate_args(ResourceConfigurationArgsSpec, dict(args), TYPE_TOKEN, name)
+        problems = resource_inputs.preflight({}, {spec.name: spec}, spec.service_network_arn)
+        if problems:
+            raise ConfigError([f"args.{problem.split(': ', 1)[1]}" for problem in problems], f"{TYPE_TOKEN} {name!r}")
+        child = pulumi.ResourceOptions(parent=self)
+        tags = dict(spec.tags)
+
+        configuration = aws.vpclattice.ResourceConfiguration(
+            f"{name}-configuration", **resource_inputs.configuration(spec.name, spec, spec.resource_gateway_id), opts=child
+        )
+        for child_name, child_spec in spec.children.items():
+            aws.vpclattice.ResourceConfiguration(
+                f"{name}-{child_name}",
+                **resource_inputs.child(child_name, spec, child_spec, configuration.id),
+                opts=child,
+            )
+
+        association_id: pulumi.Input[str] = ""
+        if spec.associate:
+            association = aws.vpclattice.ServiceNetworkResourceAssociation(
+                f"{name}-association",
+                **resource_inputs.association(spec, configuration.id, spec.service_network_arn),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=list(join_after)),
+            )
+            association_id = association.id
+
+        share_arn: pulumi.Input[str] = ""
+        if spec.share_principals:
+            share = aws.ram.ResourceShare(
+                f"{name}-share", name=f"{spec.name}-share",
+                allow_external_principals=spec.allow_external_principals, tags=tags, opts=child,
+            )
+            aws.ram.ResourceAssociation(
+                f"{name}-share-configuration", resource_arn=configuration.arn, resource_share_arn=share.arn, opts=child
+            )
+            for principal in spec.share_principals:
+                aws.ram.PrincipalAssociation(
+                    f"{name}-share-{principal.rsplit('/', 1)[-1]}", principal=principal, resource_share_arn=share.arn, opts=child
+                )
+            share_arn = share.arn
+
+        self.resource_configuration_id = configuration.id
+        self.resource_configuration_arn = configuration.arn
+        self.association_id = pulumi.Output.from_input(association_id)
+        self.share_arn = pulumi.Output.from_input(share_arn)
+        self.register_outputs({
+            "resource_configuration_id": self.resource_configuration_id,
+            "resource_configuration_arn": self.resource_configuration_arn,
+            "association_id": self.association_id,
+            "share_arn": self.share_arn,
+        })
