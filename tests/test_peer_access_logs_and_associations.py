@@ -60,7 +60,7 @@ BAD_DESTINATIONS = [
     ("a log type the API does not have", {"accessLogDestinations": [{"s3BucketArn": S3, "logType": "HTTP"}]},
      "lattice:network.accessLogDestinations[0].logType: 'HTTP' is not one of"),
     ("a retention of zero days", {"accessLogs": True, "accessLogRetentionDays": 0},
-     "lattice:network.accessLogRetentionDays: 0 is below the minimum 1"),
+     "lattice:network.accessLogRetentionDays: 0 is not a retention CloudWatch Logs accepts"),
 ]
 
 
@@ -167,6 +167,7 @@ BAD_ASSOCIATIONS = [
 
 @pytest.mark.parametrize("consumer, expected", [c[1:] for c in BAD_ASSOCIATIONS], ids=[c[0] for c in BAD_ASSOCIATIONS])
 def test_a_bad_association_option_is_refused_with_its_key_path(consumer, expected):
+    # GIVEN a consumer VPC with one bad association option WHEN the stack config is read THEN its key path
     raw = {"account": "platform", "networkStack": "o/lattice-network/dev",
            "consumers": {"frontend": {"vpcId": "vpc-frontend", **consumer}}}
     found = problems(raw, AccountStackConfig)
@@ -210,3 +211,10 @@ def test_a_service_association_tag_is_preflighted_against_the_model():
             "listeners": [{"name": "https-listener", "default_action": {"forward": [{"target_group": "orders-fn"}]}}],
             "allowed_callers": {"accounts": ["333333333333"]}, "association_tags": {"k": "v" * 257}}))
     assert "association_tags" in str(raised.value) or "associationTags" in str(raised.value)
+
+
+def test_an_endpoint_consumer_takes_no_association_options():
+    raw = {"account": "platform", "networkStack": "o/lattice-network/dev", "consumers": {"reporting": {
+        "vpcId": "vpc-analytic", "via": "endpoint", "subnetIds": ["subnet-0a11c0de"], "associationTags": {"a": "b"}}}}
+    found = problems(raw, AccountStackConfig)
+    assert any(line.startswith("lattice:consumers.reporting.associationTags: applies to VPC associations") for line in found), found

@@ -66,7 +66,7 @@ BAD_POLICIES = [
     ("a condition key Lattice does not set", {"authPolicy": document(statement(Condition={"StringEquals": {"aws:SourceIp": "10.0.0.1"}}))},
      "unknown condition key 'aws:SourceIp'"),
     ("an Effect that is not Allow or Deny", {"authPolicy": document(statement(Effect="Permit"))},
-     "Effect must be Allow or Deny"),
+     "Effect must be exactly Allow or Deny"),
     ("a document over the 10 KB quota", {"authPolicy": document(*[statement(Sid=f"S{i:04d}") for i in range(120)])},
      f"above the VPC Lattice auth policy quota of {AUTH_POLICY_MAX_BYTES:,} bytes"),
     ("extra statements with a hand-written policy", {"authPolicy": document(statement()), "extraStatements": [statement()]},

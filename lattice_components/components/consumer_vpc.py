@@ -112,7 +112,7 @@ class ConsumerVpcAttachment(pulumi.ComponentResource):
             service_network_identifier=spec.service_network_arn,
             security_group_ids=group_ids or None,
             **vpc_association_options(spec),
-            tags=with_association_tags(spec.tags, spec.association_tags),
+            tags=with_association_tags(spec.tags, spec.association_tags or {}),
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(join_after)),
         )
         self.association_id = association.id

@@ -56,7 +56,7 @@ class DnsOptionsSpec(Spec):
 def with_association_tags(tags: Any, extra: Mapping[str, str]) -> Any:
     """The stack's tags plus the association's own; tags that are (or hold) another resource's Output stay one,
     merged when they resolve."""
-    if not extra:
+    if not extra:  # None or {}
         return tags
     if isinstance(tags, pulumi.Output) or any(isinstance(value, pulumi.Output) for value in tags.values()):
         return pulumi.Output.all(tags, dict(extra)).apply(lambda both: {**both[0], **both[1]})
@@ -66,7 +66,7 @@ def with_association_tags(tags: Any, extra: Mapping[str, str]) -> Any:
 def vpc_association_options(spec: Any) -> dict[str, Any]:
     """The association's DNS inputs, as pulumi-aws takes them (snake_case; unset values left out)."""
     options: dict[str, Any] = {}
-    if spec.private_dns_enabled is not None:
+    if getattr(spec, "private_dns_enabled", None) is not None:
         options["private_dns_enabled"] = spec.private_dns_enabled
     if spec.dns_options is not None:
         options["dns_options"] = spec.dns_options.model_dump(exclude_none=True)
@@ -76,22 +76,26 @@ def vpc_association_options(spec: Any) -> dict[str, Any]:
 class VpcAssociationFields(Spec):
     """The association options of a consumer VPC."""
 
-    private_dns_enabled: bool | None = None
-    """Create-only: changing it replaces the association."""
     dns_options: DnsOptionsSpec | None = None
     """Needs `privateDnsEnabled: true`."""
-    association_tags: Tags = Field(default_factory=dict)
-    """Tags of the VPC association only, on top of the stack's tags."""
+    association_tags: Tags | None = None
+    """Tags of the VPC association only, on top of the stack's tags (unset: none, and nothing for an endpoint
+    consumer to refuse)."""
 
     @model_validator(mode="after")
     def _dns_options_fit(self) -> "VpcAssociationFields":
-        if self.dns_options is not None and self.private_dns_enabled is not True:
+        private_dns_enabled = getattr(self, "private_dns_enabled", None)  # ConsumerSpec's field
+        if getattr(self, "via", "association") == "endpoint":
+            for field, key in (("dns_options", "dnsOptions"), ("association_tags", "associationTags")):
+                if getattr(self, field):
+                    raise rule_error(key, "applies to VPC associations; this consumer reaches the network through an endpoint")
+        if self.dns_options is not None and private_dns_enabled is not True:
             # The provider's default is false, and the API accepts DNS options only with private DNS.
             raise rule_error("dnsOptions", "needs privateDnsEnabled: true (the API applies DNS options only with private DNS)")
         engine = {
-            "privateDnsEnabled": self.private_dns_enabled,
+            "privateDnsEnabled": private_dns_enabled,
             "dnsOptions": self.dns_options.model_dump(by_alias=True, exclude_none=True) if self.dns_options else None,
-            "tags": dict(self.association_tags),
+            "tags": dict(self.association_tags or {}),
         }
         engine = {key: value for key, value in engine.items() if value is not None}
         for violation in apimodel.check_resource(_VPC_ASSOCIATION, engine, require_members=False):

@@ -52,6 +52,18 @@ def stack_directory(path: Path, *, unless_set: bool = False) -> Iterator[None]:
         _stack_directory.reset(token)
 
 
+@contextmanager
+def stack_directory_of(source: str) -> Iterator[None]:
+    """The directory of the stack file `source` names, when it is one from here (`stacks/Pulumi.orders-dev.yaml`
+    read from the repository root) and no caller chose one; else whatever was chosen, or the CLI's."""
+    directory = Path(source).parent
+    if source and directory.is_dir() and (directory / Path(source).name).is_file():
+        with stack_directory(directory.resolve(), unless_set=True):
+            yield
+    else:
+        yield
+
+
 def _base_directory() -> Path:
     """Where the stack file is: the CLI runs a program in its project directory, which holds `Pulumi.yaml`
     and every `Pulumi.<stack>.yaml`; offline runs say so through `stack_directory`."""

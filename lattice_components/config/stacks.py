@@ -78,12 +78,14 @@ class SecurityGroupSpec(Spec):
 _SG_LIMIT = model.limits("CreateServiceNetworkVpcAssociation", "securityGroupIds")
 
 
-class ConsumerSpec(VpcAssociationFields, Spec):
+class ConsumerSpec(Spec):
     """A VPC whose workloads call services in the network."""
 
     vpc_id: Deferred[str]
     security_group_ids: Annotated[list[Deferred[SecurityGroupId]], Field(max_length=_SG_LIMIT.max)] = Field(default_factory=list)
     create_security_group: SecurityGroupSpec | None = None
+    private_dns_enabled: bool | None = None
+    """Create-only: changing it replaces the association."""
 
     @model_validator(mode="after")
     def _coherent(self) -> "ConsumerSpec":
@@ -99,7 +101,7 @@ class ConsumerSpec(VpcAssociationFields, Spec):
         return self
 
 
-class ConsumerEntrySpec(ConsumerSpec):
+class ConsumerEntrySpec(VpcAssociationFields, ConsumerSpec):
     """A consumer in an account stack: how the VPC reaches the network, a VPC association (the default) or a
     service-network VPC endpoint (`config/resources.py`)."""
 
@@ -242,7 +244,7 @@ class AccountStackConfig(Spec):
         return self
 
 
-class ConsumerVpcSpec(ConsumerSpec):
+class ConsumerVpcSpec(VpcAssociationFields, ConsumerSpec):
     """`ConsumerVpcAttachment` args: a consumer spec and the network it attaches to."""
 
     service_network_arn: Deferred[str]
