@@ -75,6 +75,8 @@ def build(env_run: offline.EnvironmentRun) -> access.Topology:
         )
         for r in services_by_id.values()
     ]
+    vpc_associations = _resources(env_run, VPC_ASSOCIATION)
+    service_associations = _resources(env_run, SERVICE_ASSOCIATION)
     networks = []
     for _, network in _resources(env_run, SN):
         identifiers = {network.id, network.state["arn"]}
@@ -84,11 +86,11 @@ def build(env_run: offline.EnvironmentRun) -> access.Topology:
             auth_policy=policies.get(network.state["arn"]),
             vpc_associations={
                 a.inputs["vpcIdentifier"]: tuple(a.inputs.get("securityGroupIds") or [])
-                for _, a in _resources(env_run, VPC_ASSOCIATION) if a.inputs["serviceNetworkIdentifier"] in identifiers
+                for _, a in vpc_associations if a.inputs["serviceNetworkIdentifier"] in identifiers
             },
             service_arns=frozenset(
                 services_by_id[a.inputs["serviceIdentifier"]].state["arn"]
-                for _, a in _resources(env_run, SERVICE_ASSOCIATION)
+                for _, a in service_associations
                 if a.inputs["serviceNetworkIdentifier"] in identifiers and a.inputs["serviceIdentifier"] in services_by_id
             ),
         ))
@@ -114,10 +116,13 @@ def callers(env_run: offline.EnvironmentRun, topology: access.Topology) -> list[
     in_org = {a["id"]: a.get("inOrganization", True) for a in accounts.values()}
     organization = _organization_id(env_run)
     vpcs = consumer_vpcs(env_run)
+    vpcs_of_account: dict[str, list[ConsumerVpc]] = {}
+    for vpc in vpcs:
+        vpcs_of_account.setdefault(vpc.account_id, []).append(vpc)
     found: list[access.Caller] = []
     for principal in _declared_principals(topology):
         account_id = principal.split(":")[4]
-        owned = [vpc for vpc in vpcs if vpc.account_id == account_id] or [ConsumerVpc("", account_id, "(no VPC)", None)]
+        owned = vpcs_of_account.get(account_id) or [ConsumerVpc("", account_id, "(no VPC)", None)]
         for vpc in owned:
             found.append(access.Caller(
                 principal_arn=principal, vpc_id=vpc.vpc_id, source_ip=vpc.client_ip,
@@ -143,12 +148,6 @@ def _organization_id(env_run: offline.EnvironmentRun) -> str | None:
     return None
 
 
-def _named(reason: str, names: dict[str, str]) -> str:
-    for arn, name in names.items():
-        reason = reason.replace(arn, name)
-    return reason
-
-
 def access_rows(env_run: offline.EnvironmentRun) -> list[dict[str, Any]]:
     """The access matrix as rows: caller, VPC, service, allowed, reasons."""
     topology = build(env_run)
@@ -164,8 +163,9 @@ def access_rows(env_run: offline.EnvironmentRun) -> list[dict[str, Any]]:
             "service": names[service_arn],
             "allowed": decision.allowed,
             "evaluable": decision.evaluable,
-            # Service names read better than ARNs of fake-looking IDs; ARNs stay in the JSON's other fields.
-            "reasons": [_named(reason, names) for reason in decision.reasons],
+            # Service names read better than ARNs of fake-looking IDs; ARNs stay in the JSON's other fields. A
+            # cell's reasons name no service but its own.
+            "reasons": [reason.replace(service_arn, names[service_arn]) for reason in decision.reasons],
         }
         for (label, service_arn), decision in matrix.items()
     ]
