@@ -34,24 +34,35 @@ def plan(
     env: str = typer.Argument(..., help="Environment: the network stack Pulumi.<env>.yaml and stacks/Pulumi.*-<env>.yaml"),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text (terminal), markdown (PR comment) or json"),
     project_dir: Path = typer.Option(REPO_ROOT, "--project-dir", help="Repository holding Pulumi.<env>.yaml and stacks/"),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Processes for the account stacks (default: every core for 8 or more stacks)"),
+    base: str | None = typer.Option(None, "--base", help="Git ref to compare with: report only what changes from it (resources, findings, access)"),
 ) -> None:
     """Run the network stack and every account stack of ENV offline, then the policy pack over them.
 
-    Exit codes: 0 clean, 1 a mandatory policy violation, 2 invalid config.
+    Exit codes: 0 clean, 1 a mandatory policy violation, 2 invalid config (judged on the working tree with
+    --base).
     """
-    from . import plan as planning
+    from . import plan as planning, plan_diff
 
     try:
-        report = planning.build(env, project_dir)
-    except ConfigError as error:
+        if base is not None:
+            diff = plan_diff.build(env, project_dir, base, jobs=jobs)
+            report = diff.new
+        else:
+            report = planning.build(env, project_dir, jobs=jobs)
+    except (ConfigError, plan_diff.BaseError) as error:
         _fail_on_config(error)
-    if format is Format.markdown:
+    if base is not None:
+        sys.stdout.write(plan_diff.render(diff, format.value))
+    elif format is Format.markdown:
         sys.stdout.write(planning.to_markdown(report))
     elif format is Format.json:
         sys.stdout.write(json.dumps(planning.to_json(report), indent=2, default=str) + "\n")
     else:
         planning.render_text(report, Console())
-    raise typer.Exit(EXIT_POLICY if report.mandatory else EXIT_CLEAN)
+    for failure in report.failures:  # after the report: the other stacks' results are shown too
+        typer.echo(f"error: {failure.message}", err=True)
+    raise typer.Exit(EXIT_CONFIG if report.failures else EXIT_POLICY if report.mandatory else EXIT_CLEAN)
 
 
 @app.command()

@@ -7,26 +7,21 @@ analyzer gRPC protocol, exactly as `pulumi preview --policy-pack` would.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import analyzer_client, offline, topology
-
-POLICY_PACK_DIR = offline.REPO_ROOT / "policy_pack"
-
-
-@dataclass
-class Finding:
-    """One policy diagnostic, attributed to its stack and resource."""
-
-    stack: str
-    policy: str
-    level: str
-    message: str
-    resource: str
+from . import offline, plan_summary, topology
+from .plan_runs import (  # noqa: F401 (the plan's public names, used by tests and benchmarks)
+    POLICY_PACK_DIR,
+    Finding,
+    StackFailure,
+    pack_resources,
+    policy_config,
+    run_environment_plan,
+    run_policies,
+)
 
 
 @dataclass
@@ -36,64 +31,27 @@ class PlanReport:
     findings: list[Finding] = field(default_factory=list)
     mermaid: str = ""
     access: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[StackFailure] = field(default_factory=list)
+    mermaid_overview: str = ""  # the diagram by account, for reports too large to draw every service
 
     @property
     def mandatory(self) -> list[Finding]:
         return [finding for finding in self.findings if finding.level == "mandatory"]
 
 
-def pack_resources(run: offline.ProgramRun) -> list[dict[str, Any]]:
-    """The run's resources in the shape the analyzer client sends (props as the engine would hold them)."""
-    providers = {r.urn: r for r in run.resources if r.type.startswith("pulumi:providers:")}
-    resources = []
-    for r in run.resources:
-        props = dict(r.state)
-        if r.custom and r.id and not r.type.startswith("pulumi:"):
-            props.setdefault("id", r.id)
-        provider = next((p for urn, p in providers.items() if r.provider.startswith(urn)), None)
-        resources.append({
-            "type": r.type, "name": r.name, "urn": r.urn, "props": props, "parent": r.parent,
-            "dependencies": r.dependencies, "property_dependencies": r.property_dependencies,
-            "provider": {"type": provider.type, "name": provider.name, "urn": provider.urn, "props": provider.inputs}
-            if provider else None,
-        })
-    return resources
-
-
-def policy_config(env: str) -> dict[str, Any]:
-    """The `--policy-pack-config` document of `env`, if the pack ships one."""
-    path = POLICY_PACK_DIR / f"policy-config.{env}.json"
-    return json.loads(path.read_text()) if path.exists() else {}
-
-
-def run_policies(env_run: offline.EnvironmentRun) -> list[Finding]:
-    """Start the pack once, configure it as CI does for this environment, analyze every stack like a preview."""
-    findings: list[Finding] = []
-    # One pack process serves every stack of the environment (the policies read nothing from PULUMI_STACK);
-    # starting it costs more than analyzing a stack.
-    with analyzer_client.PolicyPackProcess(project=env_run.network.project, stack=env_run.env) as pack:
-        pack.configure(policy_config(env_run.env))
-        for run in env_run.runs:
-            for diagnostic in pack.analyze_all(pack_resources(run)):
-                findings.append(Finding(
-                    stack=f"{run.project}/{run.stack}",
-                    policy=diagnostic.policy_name,
-                    level=diagnostic.enforcement_level,
-                    message=diagnostic.message,
-                    resource=diagnostic.urn.rsplit("::", 1)[-1] if diagnostic.urn else "(stack)",
-                ))
-    return findings
-
-
-def build(env: str, root: Path = offline.REPO_ROOT) -> PlanReport:
-    env_run = offline.run_environment(env, root)
-    access = topology.access_rows(env_run)
+def build(env: str, root: Path = offline.REPO_ROOT, jobs: int | None = None) -> PlanReport:
+    """Plan `env`: every stack run and analyzed (`jobs` worker processes, None = sized to the machine), then
+    the topology and the access matrix of what they registered."""
+    planned = run_environment_plan(env, root, jobs)
+    access = topology.access_rows(planned.env_run)
     return PlanReport(
         env=env,
-        runs=env_run.runs,
-        findings=run_policies(env_run),
-        mermaid=topology.mermaid(env_run, access),
+        runs=planned.env_run.runs,
+        findings=planned.findings,
+        mermaid=topology.mermaid(planned.env_run, access),
         access=access,
+        failures=planned.failures,
+        mermaid_overview=topology.mermaid_accounts(planned.env_run, access),
     )
 
 
@@ -127,6 +85,7 @@ def summary(report: PlanReport) -> dict[str, Any]:
         "resources": sum(len(run.resources) for run in report.runs),
         "mandatory": counts.get("mandatory", 0),
         "advisory": counts.get("advisory", 0),
+        "failed_stacks": len(report.failures),
     }
 
 
@@ -148,6 +107,7 @@ def to_json(report: PlanReport) -> dict[str, Any]:
         "policies": [finding.__dict__ for finding in report.findings],
         "mermaid": report.mermaid,
         "access": report.access,
+        "failures": [failure.__dict__ for failure in report.failures],
     }
 
 
@@ -175,8 +135,12 @@ def _why(row: dict[str, Any]) -> str:
 
 
 def _sorted_findings(report: PlanReport) -> list[Finding]:
+    return _sorted_findings_of(report.findings)
+
+
+def _sorted_findings_of(findings: list[Finding]) -> list[Finding]:
     """Mandatory first, then by stack, policy, resource and message: a stable order for diffs of the report."""
-    return sorted(report.findings, key=lambda f: (f.level != "mandatory", f.stack, f.policy, f.resource, f.message))
+    return sorted(findings, key=lambda f: (f.level != "mandatory", f.stack, f.policy, f.resource, f.message))
 
 
 def access_markdown(rows: list[dict[str, Any]]) -> list[str]:
@@ -208,21 +172,34 @@ def access_table(rows: list[dict[str, Any]], title: str):
     return table
 
 
-def to_markdown(report: PlanReport) -> str:
+def _heading(report: PlanReport) -> list[str]:
     facts = summary(report)
     verdict = "❌ mandatory policy violations" if facts["mandatory"] else "✅ no mandatory policy violation"
+    if report.failures:
+        verdict = f"❌ {len(report.failures)} stacks with invalid config"
     lines = [
         f"## lattice plan `{report.env}`",
         "",
         f"{verdict}: {facts['stacks']} stacks, {facts['resources']} resources, "
         f"{facts['mandatory']} mandatory and {facts['advisory']} advisory findings.",
         "",
-        "### Topology",
-        "",
-        "```mermaid",
-        report.mermaid.rstrip(),
-        "```",
-        "",
+    ]
+    if report.failures:
+        lines += ["### Stacks that did not run", "", "The rest of this report covers the stacks that ran.", ""]
+        for failure in report.failures:
+            lines += [f"`{failure.stack}`:", "", "```", failure.message, "```", ""]
+    return lines
+
+
+def _mermaid_lines(diagram: str) -> list[str]:
+    return ["### Topology", "", "```mermaid", diagram.rstrip(), "```", ""]
+
+
+def full_markdown(report: PlanReport) -> str:
+    """The complete report: every access row, finding and resource."""
+    lines = [
+        *_heading(report),
+        *_mermaid_lines(report.mermaid),
         *access_markdown(report.access),
         "",
         "### Policy findings",
@@ -244,28 +221,82 @@ def to_markdown(report: PlanReport) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def summary_markdown(report: PlanReport) -> str:
+    """The report of a large environment: per service, per policy and per stack, under `MARKDOWN_BUDGET`."""
+    # the detailed diagram when it leaves room for the rest, else the one by account
+    diagram = report.mermaid if len(report.mermaid) <= plan_summary.MARKDOWN_BUDGET // 3 else report.mermaid_overview
+    lines = [
+        *_heading(report),
+        f"Summarized: this environment is too large to list in full here. Every row: {plan_summary.where_full(report.env)}.",
+        "",
+        *_mermaid_lines(diagram),
+        *plan_summary.findings_lines(report.findings, report.env),
+        "",
+        *plan_summary.resources_lines(report.runs),
+        "",
+        *plan_summary.access_lines(report.access, report.env),
+    ]
+    return "\n".join(plan_summary.trim_to_budget(lines, report.env)).rstrip() + "\n"
+
+
+def to_markdown(report: PlanReport) -> str:
+    """The PR comment: complete for a small environment, summarized past what a comment holds."""
+    return full_markdown(report) if plan_summary.fits_in_full(report) else summary_markdown(report)
+
+
 def render_text(report: PlanReport, console) -> None:
-    """The terminal view, with rich: a tree per stack, then findings, access and the diagram."""
+    """The terminal view, with rich: a tree per stack, then findings, access and the diagram; summaries past
+    what reads in full (`plan_summary.fits_in_full`)."""
     from rich.table import Table
     from rich.tree import Tree
 
-    for run in report.runs:
-        tree = Tree(f"[bold]{run.project}/{run.stack}[/] ({len(run.resources)} resources)")
-        nodes: dict[str, Tree] = {}
-        for depth, r in resource_tree(run):
-            parent = nodes.get(r.parent, tree)
-            nodes[r.urn] = parent.add(f"[green]+[/] {_short_type(r.type)} [cyan]{r.name}[/]")
-        console.print(tree)
-    table = Table(title="Policy findings")
+    full = plan_summary.fits_in_full(report)
+    for failure in report.failures:
+        console.print(f"[bold red]{failure.stack} did not run[/]")
+        console.print(failure.message, markup=False, highlight=False)
+    if full:
+        for run in report.runs:
+            tree = Tree(f"[bold]{run.project}/{run.stack}[/] ({len(run.resources)} resources)")
+            nodes: dict[str, Tree] = {}
+            for depth, r in resource_tree(run):
+                parent = nodes.get(r.parent, tree)
+                nodes[r.urn] = parent.add(f"[green]+[/] {_short_type(r.type)} [cyan]{r.name}[/]")
+            console.print(tree)
+    else:
+        resources = Table(title="Resources by stack")
+        for column in ("stack", "resources", "by type"):
+            resources.add_column(column, overflow="fold")
+        for run in report.runs:
+            types = ", ".join(f"{t} {n}" for t, n in plan_summary.type_counts(run))
+            resources.add_row(f"{run.project}/{run.stack}", str(len(run.resources)), types)
+        console.print(resources)
+    table = Table(title="Policy findings" if full else f"Policy findings: the first {plan_summary.LISTED_FINDINGS}")
     for column in ("level", "policy", "stack", "resource", "message"):
         table.add_column(column, overflow="fold")
-    for f in _sorted_findings(report):
+    for f in _sorted_findings(report)[: None if full else plan_summary.LISTED_FINDINGS]:
         style = "red" if f.level == "mandatory" else "yellow"
         table.add_row(f"[{style}]{f.level}[/]", f.policy, f.stack, f.resource, f.message)
     console.print(table if report.findings else "[green]No policy findings.[/]")
-    console.print(access_table(report.access, "Access matrix"))
-    console.print("[bold]Topology (Mermaid)[/]")
-    console.print(report.mermaid, markup=False, highlight=False)
+    if full:
+        console.print(access_table(report.access, "Access matrix"))
+        console.print("[bold]Topology (Mermaid)[/]")
+        console.print(report.mermaid, markup=False, highlight=False)
+    else:
+        counts = Table(title="Policy findings by policy")
+        for column in ("level", "policy", "findings"):
+            counts.add_column(column)
+        for level, policy, n in plan_summary.finding_counts(report.findings):
+            counts.add_row(level, policy, str(n))
+        console.print(counts)
+        services = Table(title="Access by service")
+        for column in ("service", "allowed callers", "declared callers denied", "not evaluable"):
+            services.add_column(column, overflow="fold")
+        for entry in plan_summary.service_access(report.access):
+            services.add_row(entry.service, ", ".join(entry.allowed) or "nobody", str(entry.declared_denied), str(entry.not_evaluable))
+        console.print(services)
+        console.print("[bold]Topology by account (Mermaid)[/]")
+        console.print(report.mermaid_overview, markup=False, highlight=False)
+        console.print(f"Summarized. Every row: {plan_summary.where_full(report.env)}.", markup=False, highlight=False)
     facts = summary(report)
     console.print(
         f"[bold]{facts['stacks']} stacks, {facts['resources']} resources, "

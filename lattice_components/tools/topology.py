@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,14 +173,78 @@ def access_rows(env_run: offline.EnvironmentRun) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: (row["caller"], row["vpc"], row["service"]))
 
 
+# Mermaid's own defaults (mermaid.js `maxTextSize`, `maxEdges`): past either, GitHub shows an error instead of
+# the diagram.
+MERMAID_MAX_TEXT = 50_000
+MERMAID_MAX_EDGES = 500
+
+
+def _node(text: str) -> str:
+    return "n_" + "".join(ch if ch.isalnum() else "_" for ch in text)
+
+
 def mermaid(env_run: offline.EnvironmentRun, access: list[dict[str, Any]] | None = None) -> str:
-    """The topology as a Mermaid graph: accounts, VPCs, the network, services, and who may call whom.
+    """The topology as a Mermaid graph: accounts, VPCs, the network, services, and who may call whom; past
+    what Mermaid renders, the overview by account (`mermaid_accounts`).
 
     `access`: the rows of `access_rows(env_run)` when the caller has them already (evaluating every policy
     again costs as much as the diagram itself).
     """
-    def node(text: str) -> str:
-        return "n_" + "".join(ch if ch.isalnum() else "_" for ch in text)
+    rows = access if access is not None else access_rows(env_run)
+    full = mermaid_detailed(env_run, rows)
+    edges = sum(1 for line in full.splitlines() if "-->" in line or ".->" in line)
+    if len(full) <= MERMAID_MAX_TEXT and edges <= MERMAID_MAX_EDGES:
+        return full
+    return mermaid_accounts(env_run, rows)
+
+
+def _roles(env_run: offline.EnvironmentRun) -> dict[str, str]:
+    owner, _ = _account_of(env_run.network, env_run)
+    accounts = env_run.network.outputs.get("accounts", {})
+    return {
+        name: "network owner" if name == owner else "member" if entry.get("inOrganization", True) else "outside the organization"
+        for name, entry in accounts.items()
+    }
+
+
+def mermaid_accounts(env_run: offline.EnvironmentRun, access: list[dict[str, Any]]) -> str:
+    """The topology by account, for environments too large to draw service by service: one node per account
+    (its services and VPCs counted), its association with the network, and who may call whom as account to
+    account edges labelled with the number of allowed (caller, service) pairs."""
+    accounts = env_run.network.outputs.get("accounts", {})
+    roles = _roles(env_run)
+    owner, _ = _account_of(env_run.network, env_run)
+    services: Counter[str] = Counter()
+    vpcs: Counter[str] = Counter()
+    account_of_service: dict[str, str] = {}
+    account_of_vpc: dict[str, str] = {}
+    for run in env_run.accounts:
+        name, _ = _account_of(run, env_run)
+        for service in run.of_type(SERVICE):
+            services[name] += 1
+            account_of_service[service.inputs["name"]] = name
+        for association in run.of_type(VPC_ASSOCIATION):
+            vpcs[name] += 1
+            account_of_vpc[association.inputs["vpcIdentifier"]] = name
+    network_name = env_run.network.outputs.get("serviceNetworkName", "network")
+    lines = ["graph LR", f'  {_node("sn")}{{{{"service network {network_name}<br/>owner: {owner}"}}}}']
+    names = sorted(set(services) | set(vpcs) | {owner})
+    for name in names:
+        label = f"{name} {accounts.get(name, {}).get('id', '')} ({roles.get(name, 'member')})"
+        lines.append(f'  {_node("account-" + name)}["{label}<br/>{services[name]} services, {vpcs[name]} VPCs"]')
+    lines += [f'  {_node("account-" + name)} -- association --> {_node("sn")}' for name in names if services[name] or vpcs[name]]
+    pairs = Counter(
+        (account_of_vpc.get(row["vpc"], ""), account_of_service.get(row["service"], ""))
+        for row in access if row["allowed"]
+    )
+    for (caller, callee), count in sorted(pairs.items()):
+        lines.append(f'  {_node("account-" + caller)} -. "{count} allowed" .-> {_node("account-" + callee)}')
+    return "\n".join(lines) + "\n"
+
+
+def mermaid_detailed(env_run: offline.EnvironmentRun, access: list[dict[str, Any]]) -> str:
+    """Every account, VPC, service and allowed (caller, service) pair."""
+    node = _node
 
     lines = ["graph LR"]
     network_name = env_run.network.outputs.get("serviceNetworkName", "network")
@@ -205,7 +270,7 @@ def mermaid(env_run: offline.EnvironmentRun, access: list[dict[str, Any]] | None
         + [r.inputs["vpcIdentifier"] for run in env_run.accounts for r in run.of_type(VPC_ASSOCIATION)]
     )
     lines += [f'  {node(name)} -- association --> {node("sn")}' for name in associated]
-    allowed = sorted({(row["vpc"], row["caller"], row["service"]) for row in (access if access is not None else access_rows(env_run)) if row["allowed"]})
+    allowed = sorted({(row["vpc"], row["caller"], row["service"]) for row in access if row["allowed"]})
     for vpc, caller, service in allowed:
         lines.append(f'  {node(vpc)} -. "{caller}" .-> {node(service)}')
     return "\n".join(lines) + "\n"
