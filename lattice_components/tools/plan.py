@@ -96,15 +96,17 @@ def to_json(report: PlanReport) -> dict[str, Any]:
             {
                 "project": run.project,
                 "stack": run.stack,
+                # In preview order, not registration order: the engine registers concurrently, so that order
+                # changes between runs of the same program.
                 "resources": [
                     {"type": r.type, "name": r.name, "parent": r.parent.rsplit("::", 1)[-1] if r.parent else "", "inputs": r.inputs}
-                    for r in run.resources
+                    for _, r in resource_tree(run)
                 ],
                 "outputs": run.outputs,
             }
             for run in report.runs
         ],
-        "policies": [finding.__dict__ for finding in report.findings],
+        "policies": [finding.__dict__ for finding in _sorted_findings(report)],
         "mermaid": report.mermaid,
         "access": report.access,
         "failures": [failure.__dict__ for failure in report.failures],

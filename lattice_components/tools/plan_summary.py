@@ -103,7 +103,10 @@ def access_lines(rows: list[dict[str, Any]], env: str) -> list[str]:
         lines += [f"⚠️ {len(open_to_anyone)} services let in a principal nobody declared: "
                   + ", ".join(open_to_anyone[:20]) + (" …" if len(open_to_anyone) > 20 else ""), ""]
     lines += ["| service | allowed callers | declared callers denied | not evaluable |", "|---|---|---|---|"]
-    lines += [f"| {s.service} | {_callers(s)} | {s.declared_denied} | {s.not_evaluable} |" for s in services]
+    # what a reviewer must see first: services open to undeclared principals, then ones not evaluable; the
+    # budget trims the table from the end
+    ordered = sorted(services, key=lambda s: (-s.undeclared_allowed, -s.not_evaluable, s.service))
+    lines += [f"| {s.service} | {_callers(s)} | {s.declared_denied} | {s.not_evaluable} |" for s in ordered]
     return lines
 
 
