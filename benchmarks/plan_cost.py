@@ -74,9 +74,7 @@ def phases(services: int, root: Path | None = None) -> dict[str, Any]:
 
 
 def plan_summary_fits(report: plan.PlanReport) -> bool:
-    from lattice_components.tools import plan_summary
-
-    return plan_summary.fits_in_full(report)
+    return plan.fits_in_full(report)
 
 
 def parallel(services: int, rounds: int = 1) -> dict[str, Any]:

@@ -109,7 +109,7 @@ def test_the_markdown_comment_fits_github_at_any_size(sized):
 def test_a_small_environment_is_reported_in_full_and_a_large_one_says_where_the_rest_is(sized):
     services, report, _ = sized
     markdown = plan.to_markdown(report)
-    if plan_summary.fits_in_full(report):
+    if plan.fits_in_full(report):
         assert markdown == plan.full_markdown(report)
         assert all(f"| {row['service']} |" in markdown for row in report.access)
     else:
@@ -117,8 +117,8 @@ def test_a_small_environment_is_reported_in_full_and_a_large_one_says_where_the_
         # every stack is still counted, and every policy that fired
         assert all(f"`{run.project}/{run.stack}`" in markdown for run in report.runs)
         assert "| advisory | `lattice-listener-https` |" in markdown
-    assert services > 3 or plan_summary.fits_in_full(report)
-    assert services < 300 or not plan_summary.fits_in_full(report)
+    assert services > 3 or plan.fits_in_full(report)
+    assert services < 300 or not plan.fits_in_full(report)
 
 
 def test_the_per_service_summary_counts_allowed_and_denied_declared_callers():

@@ -113,10 +113,7 @@ def to_json(report: PlanReport) -> dict[str, Any]:
     }
 
 
-def _short_type(type_token: str) -> str:
-    if type_token.startswith("pulumi:providers:"):
-        return f"Provider({type_token.rsplit(':', 1)[-1]})"
-    return type_token.rsplit(":", 1)[-1]
+_short_type = plan_summary.short_type
 
 
 UNDECLARED = "`UndeclaredRole` stands for any principal no policy names, in each consumer VPC."
@@ -140,9 +137,7 @@ def _sorted_findings(report: PlanReport) -> list[Finding]:
     return _sorted_findings_of(report.findings)
 
 
-def _sorted_findings_of(findings: list[Finding]) -> list[Finding]:
-    """Mandatory first, then by stack, policy, resource and message: a stable order for diffs of the report."""
-    return sorted(findings, key=lambda f: (f.level != "mandatory", f.stack, f.policy, f.resource, f.message))
+_sorted_findings_of = plan_summary.sorted_findings
 
 
 def access_markdown(rows: list[dict[str, Any]]) -> list[str]:
@@ -241,18 +236,27 @@ def summary_markdown(report: PlanReport) -> str:
     return "\n".join(plan_summary.trim_to_budget(lines, report.env)).rstrip() + "\n"
 
 
+def fits_in_full(report: PlanReport) -> bool:
+    """Whether the complete report is small enough to show in full: counts first (cheap), then the length of
+    the complete Markdown against `plan_summary.MARKDOWN_BUDGET`."""
+    if (len(report.access) > plan_summary.FULL_ACCESS_ROWS or len(report.findings) > plan_summary.FULL_FINDINGS
+            or sum(len(run.resources) for run in report.runs) > plan_summary.FULL_RESOURCES):
+        return False
+    return len(full_markdown(report)) <= plan_summary.MARKDOWN_BUDGET
+
+
 def to_markdown(report: PlanReport) -> str:
     """The PR comment: complete for a small environment, summarized past what a comment holds."""
-    return full_markdown(report) if plan_summary.fits_in_full(report) else summary_markdown(report)
+    return full_markdown(report) if fits_in_full(report) else summary_markdown(report)
 
 
 def render_text(report: PlanReport, console) -> None:
     """The terminal view, with rich: a tree per stack, then findings, access and the diagram; summaries past
-    what reads in full (`plan_summary.fits_in_full`)."""
+    what reads in full (`fits_in_full`)."""
     from rich.table import Table
     from rich.tree import Tree
 
-    full = plan_summary.fits_in_full(report)
+    full = fits_in_full(report)
     for failure in report.failures:
         console.print(f"[bold red]{failure.stack} did not run[/]")
         console.print(failure.message, markup=False, highlight=False)

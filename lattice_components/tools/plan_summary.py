@@ -2,7 +2,7 @@
 registers by type, which policies fire how often.
 
 A PR comment holds at most 65,536 characters (GitHub's limit), and nobody reads 100,000 access rows in one
-anyway. Past `fits_in_full`, the Markdown and text reports show these summaries instead of the full tables,
+anyway. Past `plan.fits_in_full`, the Markdown and text reports show these summaries instead of the full tables,
 and say where the full data is (`--format json`, `lattice access`). The JSON report is always complete.
 """
 
@@ -53,11 +53,21 @@ def service_access(rows: list[dict[str, Any]]) -> list[ServiceAccess]:
     return [found[name] for name in sorted(found)]
 
 
+def short_type(type_token: str) -> str:
+    """`Service` for `aws:vpclattice/service:Service`, `Provider(aws)` for a provider."""
+    if type_token.startswith("pulumi:providers:"):
+        return f"Provider({type_token.rsplit(':', 1)[-1]})"
+    return type_token.rsplit(":", 1)[-1]
+
+
+def sorted_findings(findings):
+    """Mandatory first, then by stack, policy, resource and message: a stable order for diffs of the report."""
+    return sorted(findings, key=lambda f: (f.level != "mandatory", f.stack, f.policy, f.resource, f.message))
+
+
 def type_counts(run) -> list[tuple[str, int]]:
     """(short type, count) of one stack's resources, most frequent first, then by name."""
-    from .plan import _short_type
-
-    counts = Counter(_short_type(r.type) for r in run.resources)
+    counts = Counter(short_type(r.type) for r in run.resources)
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
@@ -65,17 +75,6 @@ def finding_counts(findings) -> list[tuple[str, str, int]]:
     """(level, policy, count), mandatory first."""
     counts = Counter((f.level, f.policy) for f in findings)
     return sorted(((level, policy, n) for (level, policy), n in counts.items()), key=lambda t: (t[0] != "mandatory", t[1]))
-
-
-def fits_in_full(report) -> bool:
-    """Whether the complete report is small enough to show in full: counts first (cheap), then the length of
-    the complete Markdown against `MARKDOWN_BUDGET`."""
-    from .plan import full_markdown
-
-    if (len(report.access) > FULL_ACCESS_ROWS or len(report.findings) > FULL_FINDINGS
-            or sum(len(run.resources) for run in report.runs) > FULL_RESOURCES):
-        return False
-    return len(full_markdown(report)) <= MARKDOWN_BUDGET
 
 
 def where_full(env: str) -> str:
@@ -111,9 +110,7 @@ def access_lines(rows: list[dict[str, Any]], env: str) -> list[str]:
 
 
 def findings_lines(findings, env: str) -> list[str]:
-    from .plan import _sorted_findings_of
-
-    ordered = _sorted_findings_of(findings)
+    ordered = sorted_findings(findings)
     lines = ["### Policy findings", ""]
     if not findings:
         return lines + ["None."]
