@@ -171,6 +171,12 @@ def run_environment_plan(env: str, root: Path = offline.REPO_ROOT, jobs: int | N
 # Worker processes
 # ------------------------------------------------------------------------------------------------------------
 
+# What every worker needs, imported once by the fork server: the programs and the pulumi-aws modules they
+# register from (pulumi-aws loads each module on first attribute access).
+PRELOAD = [
+    "lattice_components.tools.plan_runs", "lattice_components.programs.account",
+    "pulumi_aws.vpclattice", "pulumi_aws.ram", "pulumi_aws.ec2", "pulumi_aws.cloudwatch",
+]
 _worker: dict[str, Any] = {}  # this worker's pack process and what it needs, set by _start_worker
 
 
@@ -208,7 +214,7 @@ def _run_in_workers(
     # interpreter importing pulumi and pulumi-aws again per worker (spawn), and without forking this process's
     # threads (gRPC's, the pack client's) as plain fork would.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["lattice_components.tools.plan_runs", "lattice_components.programs.account"])
+    context.set_forkserver_preload(PRELOAD)
     with ProcessPoolExecutor(
         max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(env, network.project, config)
     ) as pool:
