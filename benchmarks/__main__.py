@@ -272,17 +272,28 @@ def render_plan(p: dict[str, Any], markdown: bool, title) -> list[str]:
         [[x["services"], x["stacks"], x["resources"], x["access_rows"], *[x["wall_seconds"][n] for n in names],
           x["total_seconds"], f"{100 * x['outside_programs_and_pack_share']:.1f}%", x["ms_per_service"],
           x["matrix_us_per_row"], x["markdown_chars"]] for x in p["phases"]], markdown), ""]
+    if p["phases"] and "total_cpu_seconds" in p["phases"][0]:
+        out += ["CPU seconds (this process and the pack's, which ends with its phase):", "", _table(
+            ["services", *[f"{n} s" for n in names], "total s", "outside programs+pack", "ms/service", "matrix µs/row"],
+            [[x["services"], *[x["cpu_seconds"][n] for n in names], x["total_cpu_seconds"],
+              f"{100 * x['outside_programs_and_pack_cpu_share']:.1f}%", x["cpu_ms_per_service"],
+              x["matrix_cpu_us_per_row"]] for x in p["phases"]], markdown), ""]
     for skipped in p.get("skipped", []):
         out.append(f"skipped {skipped['services']} services: estimated {skipped['estimated_seconds']:.0f} s, "
                    f"{skipped['left_seconds']:.0f} s of budget left")
     if "per_service_growth" in p:
-        out.append(f"cost per service from the smallest to the largest size: {100 * p['per_service_growth']:+.1f}%; "
-                   f"per matrix row: {100 * p['matrix_row_growth']:+.1f}%")
+        out.append(f"cost per service from the smallest to the largest size: {100 * p['per_service_growth']:+.1f}% wall"
+                   + (f", {100 * p['cpu_per_service_growth']:+.1f}% CPU" if "cpu_per_service_growth" in p else "")
+                   + f"; per matrix row: {100 * p['matrix_row_growth']:+.1f}% wall"
+                   + (f", {100 * p['matrix_cpu_row_growth']:+.1f}% CPU" if "matrix_cpu_row_growth" in p else ""))
     if p.get("parallel"):
         q = p["parallel"]
-        out.append(f"{q['services']} services, best of {q['rounds']}: 1 worker {min(q['seconds']['1'] if '1' in q['seconds'] else q['seconds'][1]):.1f} s, "
-                   f"2 workers {min(q['seconds']['2'] if '2' in q['seconds'] else q['seconds'][2]):.1f} s = "
-                   f"{q['ratio_2_over_1']:.2f}x ({q['cores']} cores available); same report: {'yes' if q['same_report'] else 'NO'}")
+        one, two = (q["seconds"].get(str(n), q["seconds"].get(n)) for n in (1, 2))
+        out.append(f"{q['services']} services, {q['rounds']} rounds (1 worker then 2, alternating): 1 worker "
+                   + ", ".join(f"{x:.1f}" for x in one) + " s; 2 workers " + ", ".join(f"{x:.1f}" for x in two)
+                   + f" s; 2 over 1, median of the rounds: {q['ratio_2_over_1']:.2f}x"
+                   + (f" (rounds: {', '.join(f'{x:.2f}' for x in q['round_ratios'])})" if "round_ratios" in q else "")
+                   + f"; {q['cores']} cores available; same report: {'yes' if q['same_report'] else 'NO'}")
     if p.get("diff"):
         d = p["diff"]
         out.append(f"--base on {d['services']} services one service's callers apart: both plans {d['plan_both_seconds']:.1f} s, "
