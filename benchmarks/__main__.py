@@ -7,7 +7,8 @@
 
 Parts: 1 `program_cost` (programs vs pulumi-aws directly, time and memory), 2 `policy_throughput` (the pack vs
 a one-policy pack over the analyzer protocol), 3 `critical_path` (the deploy's chain of creations vs the
-API's), 4 `startup` (`lattice plan dev` vs importing the SDKs). Ratios are measured side by side in one run;
+API's), 4 `startup` (`lattice plan dev` vs importing the SDKs), 5 `plan_cost` (`lattice plan` of generated
+environments phase by phase, one worker vs two, `--base` on environments one service apart). Ratios are measured side by side in one run;
 absolute times on a shared two-core machine are only indicative.
 """
 
@@ -36,7 +37,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown (for RESULTS.md)")
     parser.add_argument("--repeats", type=int, default=3, help="timed repeats per side (median reported)")
     parser.add_argument("--policy-size", type=int, default=POLICY_SIZE, help="environment the policy pack analyzes")
-    parser.add_argument("--parts", default="cost,policy,path,startup", help="which parts to run")
+    parser.add_argument("--parts", default="cost,policy,path,startup,plan", help="which parts to run")
+    parser.add_argument("--plan-sizes", default="100,500,1000", help="services per environment for part 5")
+    parser.add_argument("--parallel-size", type=int, default=500, help="environment planned with 1 and 2 workers (0: skip)")
+    parser.add_argument("--diff-size", type=int, default=100, help="environment of the --base measurement (0: skip)")
     parser.add_argument("--budget-seconds", type=float, default=None,
                         help="skip a size whose estimated cost (from the previous size) exceeds what is left")
     parser.add_argument("--no-memory", action="store_true", help="skip the (slow) tracemalloc passes")
@@ -73,7 +77,7 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
     def lap(name: str, since: float) -> None:
         part_seconds[name] = part_seconds.get(name, 0.0) + time.perf_counter() - since
 
-    for services in sizes:
+    for services in sizes if parts & {"cost", "path"} else []:
         if options.budget_seconds is not None and previous is not None:
             estimate = previous[1] * services / previous[0]
             left = options.budget_seconds - (time.perf_counter() - began)
@@ -116,6 +120,16 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
     if "path" in parts:  # last of the in-process parts: it widens the event loop's default executor
         report["simulated"] = simulated_paths()
     lap("simulated", stamp)
+    stamp = time.perf_counter()
+    if "plan" in parts:
+        from . import plan_cost
+
+        plan_sizes = [SMOKE_SIZE] if options.smoke else [int(size) for size in options.plan_sizes.split(",") if size]
+        left = (lambda: options.budget_seconds - (time.perf_counter() - began)) if options.budget_seconds else None
+        report["plan"] = plan_cost.measure(
+            plan_sizes, None if options.smoke else options.parallel_size or None,
+            None if options.smoke else options.diff_size or None, budget_left=left)
+    lap("plan", stamp)
     stamp = time.perf_counter()
     if "startup" in parts:
         report["startup"] = startup.measure(repeats=repeats)
@@ -243,9 +257,52 @@ def render(report: dict[str, Any], markdown: bool = False) -> str:
         if s.get("phases"):
             out.append("plan phases (warm bytecode, seconds): " + ", ".join(f"{k} {v:.2f}" for k, v in s["phases"].items()))
         out.append("")
+    if report.get("plan"):
+        out += render_plan(report["plan"], markdown, title)
     out.append(f"elapsed {report['elapsed_seconds']:.0f} s (" + ", ".join(
         f"{name} {seconds:.0f} s" for name, seconds in report["part_seconds"].items() if seconds >= 0.5) + ")")
     return "\n".join(out)
+
+
+def render_plan(p: dict[str, Any], markdown: bool, title) -> list[str]:
+    out = ["", title("5. `lattice plan` phase by phase (one process, generated environments)"), ""]
+    names = list(p["phases"][0]["wall_seconds"]) if p["phases"] else []
+    out += [_table(
+        ["services", "stacks", "resources", "access rows", *[f"{n} s" for n in names], "total s", "outside programs+pack",
+         "ms/service", "matrix µs/row", "markdown chars"],
+        [[x["services"], x["stacks"], x["resources"], x["access_rows"], *[x["wall_seconds"][n] for n in names],
+          x["total_seconds"], f"{100 * x['outside_programs_and_pack_share']:.1f}%", x["ms_per_service"],
+          x["matrix_us_per_row"], x["markdown_chars"]] for x in p["phases"]], markdown), ""]
+    if p["phases"] and "total_cpu_seconds" in p["phases"][0]:
+        out += ["CPU seconds (this process and the pack's, which ends with its phase):", "", _table(
+            ["services", *[f"{n} s" for n in names], "total s", "outside programs+pack", "ms/service", "matrix µs/row"],
+            [[x["services"], *[x["cpu_seconds"][n] for n in names], x["total_cpu_seconds"],
+              f"{100 * x['outside_programs_and_pack_cpu_share']:.1f}%", x["cpu_ms_per_service"],
+              x["matrix_cpu_us_per_row"]] for x in p["phases"]], markdown), ""]
+    for skipped in p.get("skipped", []):
+        out.append(f"skipped {skipped['services']} services: estimated {skipped['estimated_seconds']:.0f} s, "
+                   f"{skipped['left_seconds']:.0f} s of budget left")
+    if "per_service_growth" in p:
+        out.append(f"cost per service from the smallest to the largest size: {100 * p['per_service_growth']:+.1f}% wall"
+                   + (f", {100 * p['cpu_per_service_growth']:+.1f}% CPU" if "cpu_per_service_growth" in p else "")
+                   + f"; per matrix row: {100 * p['matrix_row_growth']:+.1f}% wall"
+                   + (f", {100 * p['matrix_cpu_row_growth']:+.1f}% CPU" if "matrix_cpu_row_growth" in p else ""))
+    if p.get("parallel"):
+        q = p["parallel"]
+        one, two = (q["seconds"].get(str(n), q["seconds"].get(n)) for n in (1, 2))
+        out.append(f"{q['services']} services, {q['rounds']} rounds (1 worker then 2, alternating): 1 worker "
+                   + ", ".join(f"{x:.1f}" for x in one) + " s; 2 workers " + ", ".join(f"{x:.1f}" for x in two)
+                   + f" s; 2 over 1, median of the rounds: {q['ratio_2_over_1']:.2f}x"
+                   + (f" (rounds: {', '.join(f'{x:.2f}' for x in q['round_ratios'])})" if "round_ratios" in q else "")
+                   + f"; {q['cores']} cores available; same report: {'yes' if q['same_report'] else 'NO'}")
+    if p.get("diff"):
+        d = p["diff"]
+        out.append(f"--base on {d['services']} services one service's callers apart: both plans {d['plan_both_seconds']:.1f} s, "
+                   f"compare {d['compare_seconds']:.3f} s; {d['access_changes']} access changes, {d['resources_changed']} "
+                   f"resource changed, {d['resources_added']} added, {d['resources_removed']} removed, "
+                   f"{d['findings_new']} findings new, {d['findings_gone']} gone; comment {d['markdown_chars']} chars")
+    out.append("")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

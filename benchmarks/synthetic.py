@@ -159,3 +159,18 @@ def build(services: int, accounts: int | None = None) -> Environment:
             }},
         }))
     return environment
+
+
+def write(environment: Environment, root) -> None:
+    """Write `environment` as a project's stack files under `root` (`Pulumi.<env>.yaml`, `stacks/`), so that
+    `lattice plan bench --project-dir root` plans it as it would a real repository."""
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(root)
+    (root / "stacks").mkdir(parents=True, exist_ok=True)
+    (root / f"Pulumi.{ENV}.yaml").write_text(yaml.safe_dump({"config": environment.network_config}, sort_keys=False))
+    for account in environment.accounts:
+        (root / "stacks" / f"Pulumi.{account.stack}.yaml").write_text(
+            yaml.safe_dump({"config": account.config}, sort_keys=False))

@@ -26,6 +26,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from ..iam.evaluator import (
@@ -36,9 +37,13 @@ from ..iam.evaluator import (
     Caller,
     PolicyDocument,
     Request,
+    _principal_matches,
+    _who,
     all3,
     as_list,
     evaluate_policy,
+    load_policy,
+    validate_policy,
 )
 
 SecurityGroupRule = Mapping[str, Any]
@@ -107,10 +112,29 @@ class Topology:
     security_groups: Mapping[str, Sequence[SecurityGroupRule]] = field(default_factory=dict)
 
     def network(self, arn: str) -> ServiceNetwork | None:
-        return next((n for n in self.networks if n.arn == arn), None)
+        return self._networks_by_arn.get(arn)
 
     def service(self, arn: str) -> Service | None:
-        return next((s for s in self.services if s.arn == arn), None)
+        return self._services_by_arn.get(arn)
+
+    # Indexes built on first use (the dataclass is frozen; cached_property writes to __dict__ directly). The
+    # first of equal ARNs wins, as the scans these replace returned the first match.
+    @cached_property
+    def _networks_by_arn(self) -> dict[str, ServiceNetwork]:
+        return {n.arn: n for n in reversed(self.networks)}
+
+    @cached_property
+    def _services_by_arn(self) -> dict[str, Service]:
+        return {s.arn: s for s in reversed(self.services)}
+
+    @cached_property
+    def networks_of_vpc(self) -> dict[str, list[ServiceNetwork]]:
+        """VPC id -> the networks it is associated with, in `networks` order."""
+        found: dict[str, list[ServiceNetwork]] = {}
+        for network in self.networks:
+            for vpc in network.vpc_associations:
+                found.setdefault(vpc, []).append(network)
+        return found
 
 
 
@@ -250,13 +274,18 @@ def evaluate(request: Request, topology: Topology) -> Decision:
     )
 
 
+def _arriving_on(request: Request, service: Service, port: int | None) -> Request:
+    """The request as it arrives on the listener at `port`: aws:SecureTransport is what that listener speaks."""
+    protocols = {listener.protocol.upper() for listener in service.listeners if listener.port == port}
+    if request.secure_transport is None and len(protocols) == 1:
+        return replace(request, secure_transport=protocols.pop() in ("HTTPS", "TLS_PASSTHROUGH"))
+    return request
+
+
 def _evaluate_on_port(
     request: Request, topology: Topology, network: ServiceNetwork, service: Service, port: int | None
 ) -> Decision:
-    protocols = {listener.protocol.upper() for listener in service.listeners if listener.port == port}
-    if request.secure_transport is None and len(protocols) == 1:
-        # aws:SecureTransport is what the listener the request arrives on speaks
-        request = replace(request, secure_transport=protocols.pop() in ("HTTPS", "TLS_PASSTHROUGH"))
+    request = _arriving_on(request, service, port)
     layers = [
         _Layer(True, [f"VPC {request.caller.vpc_id} and service {service.arn} are associated with {network.arn}"]),
         _security_group_layer(network.vpc_associations[request.caller.vpc_id], port, request, topology),
@@ -294,11 +323,15 @@ def access_matrix(
     action, method, path: the request every cell asks about; method/path None = not given (statements
         that depend on them make the cell not evaluable).
     headers: caller label -> the headers that caller sends (absent or None = not given).
+
+    Every cell is what `evaluate` decides for it (tests/test_access_matrix_scale.py proves it on generated
+    topologies); the work that does not depend on the cell is done once (see `_MatrixEvaluator`).
     """
     service_arns = list(services) if services is not None else [s.arn for s in topology.services]
+    evaluator = _MatrixEvaluator(topology, action, method, path, headers or {})
     matrix: dict[tuple[str, str], Decision] = {}
     for caller in callers:
-        networks = [n for n in topology.networks if caller.vpc_id in n.vpc_associations]
+        networks = topology.networks_of_vpc.get(caller.vpc_id, [])
         for service_arn in service_arns:
             if not networks:
                 matrix[caller.label, service_arn] = Decision(
@@ -306,18 +339,149 @@ def access_matrix(
                 )
                 continue
             alternatives = [
-                (
-                    f"via {network.arn}",
-                    evaluate(
-                        Request(caller, network.arn, service_arn, action, method, path,
-                                headers=(headers or {}).get(caller.label)),
-                        topology,
-                    ),
-                )
-                for network in networks
+                (f"via {network.arn}", evaluator.evaluate(caller, network, service_arn)) for network in networks
             ]
             matrix[caller.label, service_arn] = _merge_alternatives(alternatives)
     return matrix
+
+
+# A caller and a service no policy can name: a verdict reached for them holds for every real caller (service)
+# the policy cannot tell apart from them, with the name substituted in its reasons.
+_ANY_CALLER = "\x00any-caller\x00"
+_ANY_SERVICE = "\x00any-service\x00"
+_SERVICE_KEYS = frozenset({"vpc-lattice-svcs:servicearn"})
+
+
+@dataclass(frozen=True)
+class _PolicyFacts:
+    """What one auth policy can observe of a request, read once per policy."""
+
+    principals: tuple[Any, ...] | None  # each statement's Principal; None when the policy does not validate
+    reads_service: bool  # a Resource other than "*" or a condition on the service ARN
+
+    def names(self, caller: Caller) -> bool:
+        """Whether any statement's Principal matches `caller`: if none does, no statement applies to it. A
+        policy that does not validate is "cannot evaluate" with its problems, whoever calls."""
+        return self.principals is not None and any(_principal_matches(p, caller) for p in self.principals)
+
+
+def _policy_facts(policy: PolicyDocument) -> _PolicyFacts:
+    if validate_policy(policy):
+        # the verdict is "cannot evaluate" with the policy's problems, whoever calls whatever
+        return _PolicyFacts(principals=None, reads_service=False)
+    statements, _ = load_policy(policy)
+    reads_service = any(
+        value != "*"
+        for statement in statements
+        for value in as_list(statement.get("Resource", statement.get("NotResource", [])))
+    ) or any(
+        key.lower() in _SERVICE_KEYS for statement in statements
+        for clauses in (statement.get("Condition") or {}).values() for key in clauses
+    )
+    # A NotPrincipal statement applies to every caller it does not list: it names everyone, like "*".
+    principals = tuple("*" if "NotPrincipal" in s else s.get("Principal") for s in statements)
+    return _PolicyFacts(principals=principals, reads_service=reads_service)
+
+
+class _MatrixEvaluator:
+    """`evaluate` for many cells of one topology, each policy read once and each verdict reached once per
+    what it depends on.
+
+    A service's auth policy decides alike for every caller its statements do not name (no statement applies:
+    an implicit deny naming the caller); a network policy that reads nothing of the service decides alike for
+    every service a caller asks for. Those verdicts are reached once with a stand-in (`_ANY_CALLER`,
+    `_ANY_SERVICE`) and the real name put back into the reasons. Security groups are judged once per caller,
+    network and port. What a policy may depend on in any other way is evaluated per cell, as `evaluate` does.
+    """
+
+    def __init__(
+        self, topology: Topology, action: str, method: str | None, path: str | None,
+        headers: Mapping[str, Mapping[str, str] | None],
+    ):
+        self.topology, self.action, self.method, self.path, self.headers = topology, action, method, path, headers
+        self._facts: dict[int, tuple[PolicyDocument, _PolicyFacts]] = {}
+        self._verdicts: dict[tuple[Any, ...], _Layer] = {}
+        self._groups: dict[tuple[Any, ...], _Layer] = {}
+        self._ports: dict[str, list[int | None]] = {}
+
+    def facts(self, policy: PolicyDocument) -> _PolicyFacts:
+        # keyed by identity: the topology holds each policy object for the whole matrix
+        known = self._facts.get(id(policy))
+        if known is None:
+            known = self._facts[id(policy)] = (policy, _policy_facts(policy))
+        return known[1]
+
+    def evaluate(self, caller: Caller, network: ServiceNetwork, service_arn: str) -> Decision:
+        service = self.topology.service(service_arn)
+        request = Request(
+            caller, network.arn, service_arn, self.action, self.method, self.path, headers=self.headers.get(caller.label)
+        )
+        if service is None:
+            return Decision(False, [f"cannot evaluate: {service_arn} is not in the topology"], evaluable=False)
+        if self.action not in (ACTION_INVOKE, ACTION_CONNECT):
+            return Decision(False, [f"cannot evaluate action {self.action!r}"], evaluable=False)
+        vpc = caller.vpc_id
+        if service.arn not in network.service_arns:
+            return Decision(False, [f"service {service.arn} is not associated with service network {network.arn}"])
+        ports = self._ports.get(service.arn)
+        if ports is None:
+            ports = self._ports[service.arn] = _candidate_ports(request, service)
+        if not ports:
+            return Decision(False, [f"service {service.arn} has no listener that takes {self.action}"])
+        decisions = []
+        for port in ports:
+            on_port = _arriving_on(request, service, port)
+            layers = [
+                _Layer(True, [f"VPC {vpc} and service {service.arn} are associated with {network.arn}"]),
+                self._security_groups(on_port, network, port),
+                self._auth("service network", network.arn, network.auth_type, network.auth_policy, on_port, port),
+                self._auth("service", service.arn, service.auth_type, service.auth_policy, on_port, port),
+            ]
+            if AUTH_IAM in (network.auth_type, service.auth_type) and caller.principal_arn is not None:
+                if caller.identity_policy is None:
+                    note = f"identity-based policy of {caller.principal_arn} not modelled; assumed to allow"
+                    layers.append(_Layer(True, [note]))
+                else:
+                    verdict, reasons = evaluate_policy(
+                        caller.identity_policy, on_port, label="identity-based policy", port=port,
+                        resource_policy=False,
+                    )
+                    layers.append(_Layer(verdict, reasons))
+            decisions.append((f"port {port}", _combine(layers)))
+        return _merge_alternatives(decisions)
+
+    def _security_groups(self, request: Request, network: ServiceNetwork, port: int | None) -> _Layer:
+        key = (network.arn, id(request.caller), port)
+        layer = self._groups.get(key)
+        if layer is None:
+            groups = network.vpc_associations[request.caller.vpc_id]
+            layer = self._groups[key] = _security_group_layer(groups, port, request, self.topology)
+        return layer
+
+    def _auth(
+        self, kind: str, arn: str, auth_type: str, policy: PolicyDocument | None, request: Request, port: int | None
+    ) -> _Layer:
+        if auth_type != AUTH_IAM or policy is None:
+            return _auth_layer(kind, arn, auth_type, policy, request, port)
+        facts = self.facts(policy)
+        any_caller = not facts.names(request.caller)
+        any_service = not facts.reads_service
+        key = (
+            kind, id(policy), request.service_network_arn, port,
+            None if any_caller else id(request.caller), None if any_service else request.service_arn,
+        )
+        layer = self._verdicts.get(key)
+        if layer is None:
+            stand_in = replace(
+                request,
+                caller=Caller(_ANY_CALLER, request.caller.vpc_id) if any_caller else request.caller,
+                service_arn=_ANY_SERVICE if any_service else request.service_arn,
+            )
+            layer = self._verdicts[key] = _auth_layer(kind, arn, auth_type, policy, stand_in, port)
+        if not (any_caller or any_service):
+            return layer
+        who, service = _who(request), request.service_arn
+        return _Layer(layer.verdict, [r.replace(_ANY_CALLER, who).replace(_ANY_SERVICE, service) for r in layer.reasons])
 
 
 def matrix_markdown(

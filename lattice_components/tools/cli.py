@@ -154,18 +154,31 @@ def plan(
     env: str = typer.Argument(..., metavar="ENV", help="Environment: the network stack Pulumi.<env>.yaml and its account stacks"),
     format: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
     project_dir: Path = typer.Option(None, "--project-dir", help=PROJECT_DIR_HELP),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Processes for the account stacks (default: every core for 8 or more stacks)"),
+    base: str | None = typer.Option(None, "--base", help="Git ref to compare with: report only what changes from it (resources, findings, access)"),
 ) -> None:
     """Run the network stack and every account stack of ENV offline, then the policy pack over them.
 
     Offline and stateless: '+' means the program registers the resource, not a change against deployed state.
-    Exit codes: 0 clean, 1 a mandatory policy violation, 2 invalid config or usage.
+    Exit codes: 0 clean, 1 a mandatory policy violation, 2 invalid config or usage (judged on the working tree
+    with --base).
     """
-    from . import plain, plan as planning
+    from . import plain, plan as planning, plan_diff
 
     format = output_format(format)
     root = environment_root(env, project_dir)
-    report = run_offline(lambda: planning.build(env, root))
-    if format == "markdown":
+
+    def work():
+        try:
+            return plan_diff.build(env, root, base, jobs=jobs) if base is not None else planning.build(env, root, jobs=jobs)
+        except plan_diff.BaseError as error:
+            fail(str(error))
+
+    result = run_offline(work)
+    report = result.new if base is not None else result
+    if base is not None:
+        sys.stdout.write(plan_diff.render(result, format))
+    elif format == "markdown":
         sys.stdout.write(planning.to_markdown(report))
     elif format == "json":
         sys.stdout.write(json.dumps(planning.to_json(report), indent=2, default=str) + "\n")
@@ -175,7 +188,9 @@ def plan(
         planning.render_text(report, out)
     else:
         write_lines(plain.plan_lines(report))
-    raise typer.Exit(EXIT_POLICY if report.mandatory else EXIT_CLEAN)
+    for failure in report.failures:  # after the report: the other stacks' results are shown too
+        typer.echo(f"error: {failure.message}", err=True)
+    raise typer.Exit(EXIT_CONFIG if report.failures else EXIT_POLICY if report.mandatory else EXIT_CLEAN)
 
 
 @app.command()

@@ -7,7 +7,6 @@ analyzer gRPC protocol, exactly as `pulumi preview --policy-pack` would.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,20 +14,16 @@ from typing import Any
 
 from ..apimodel import environment_rules
 from ..config import ConfigError
-from . import analyzer_client, offline, resource_access, topology
-
-POLICY_PACK_DIR = offline.REPO_ROOT / "policy_pack"
-
-
-@dataclass
-class Finding:
-    """One policy diagnostic, attributed to its stack and resource."""
-
-    stack: str
-    policy: str
-    level: str
-    message: str
-    resource: str
+from . import offline, plan_summary, resource_access, topology
+from .plan_runs import (  # noqa: F401 (the plan's public names, used by tests and benchmarks)
+    POLICY_PACK_DIR,
+    Finding,
+    StackFailure,
+    pack_resources,
+    policy_config,
+    run_environment_plan,
+    run_policies,
+)
 
 
 @dataclass
@@ -39,53 +34,12 @@ class PlanReport:
     mermaid: str = ""
     access: list[dict[str, Any]] = field(default_factory=list)
     resource_access: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[StackFailure] = field(default_factory=list)
+    mermaid_overview: str = ""  # the diagram by account, for reports too large to draw every service
 
     @property
     def mandatory(self) -> list[Finding]:
         return [finding for finding in self.findings if finding.level == "mandatory"]
-
-
-def pack_resources(run: offline.ProgramRun) -> list[dict[str, Any]]:
-    """The run's resources in the shape the analyzer client sends (props as the engine would hold them)."""
-    providers = {r.urn: r for r in run.resources if r.type.startswith("pulumi:providers:")}
-    resources = []
-    for r in run.resources:
-        props = dict(r.state)
-        if r.custom and r.id and not r.type.startswith("pulumi:"):
-            props.setdefault("id", r.id)
-        provider = next((p for urn, p in providers.items() if r.provider.startswith(urn)), None)
-        resources.append({
-            "type": r.type, "name": r.name, "urn": r.urn, "props": props, "parent": r.parent,
-            "dependencies": r.dependencies, "property_dependencies": r.property_dependencies,
-            "provider": {"type": provider.type, "name": provider.name, "urn": provider.urn, "props": provider.inputs}
-            if provider else None,
-        })
-    return resources
-
-
-def policy_config(env: str) -> dict[str, Any]:
-    """The `--policy-pack-config` document of `env`, if the pack ships one."""
-    path = POLICY_PACK_DIR / f"policy-config.{env}.json"
-    return json.loads(path.read_text()) if path.exists() else {}
-
-
-def run_policies(env_run: offline.EnvironmentRun) -> list[Finding]:
-    """Start the pack once, configure it as CI does for this environment, analyze every stack like a preview."""
-    findings: list[Finding] = []
-    # One pack process serves every stack of the environment (the policies read nothing from PULUMI_STACK);
-    # starting it costs more than analyzing a stack.
-    with analyzer_client.PolicyPackProcess(project=env_run.network.project, stack=env_run.env) as pack:
-        pack.configure(policy_config(env_run.env))
-        for run in env_run.runs:
-            for diagnostic in pack.analyze_all(pack_resources(run)):
-                findings.append(Finding(
-                    stack=f"{run.project}/{run.stack}",
-                    policy=diagnostic.policy_name,
-                    level=diagnostic.enforcement_level,
-                    message=diagnostic.message,
-                    resource=diagnostic.urn.rsplit("::", 1)[-1] if diagnostic.urn else "(stack)",
-                ))
-    return findings
 
 
 def environment_problems(env: str, root: Path = offline.REPO_ROOT) -> list[str]:
@@ -132,12 +86,14 @@ def refuse_duplicate_urns(runs: list[offline.ProgramRun]) -> None:
         raise ConfigError(problems, "the planned stacks")
 
 
-def build(env: str, root: Path = offline.REPO_ROOT) -> PlanReport:
+def build(env: str, root: Path = offline.REPO_ROOT, jobs: int | None = None) -> PlanReport:
+    """Plan `env`: every stack run and analyzed (`jobs` worker processes, None = sized to the machine), then
+    the topology and the access matrix of what they registered."""
     # Each stack's own `pulumi up` cannot see the others: conflicts between them are the plan's to find, and
     # reported together with every file's own problems, in one run.
     across = environment_problems(env, root)
     try:
-        env_run = offline.run_environment(env, root)
+        planned = run_environment_plan(env, root, jobs)
     except ConfigError as error:
         if not across:
             raise
@@ -145,16 +101,19 @@ def build(env: str, root: Path = offline.REPO_ROOT) -> PlanReport:
             across + [f"{error.source}: {problem}" for problem in error.problems], f"environment {env!r}"
         ) from None
     if across:
-        raise ConfigError(across, f"environment {env!r} (its stack files together)")
-    refuse_duplicate_urns(env_run.runs)
-    access = topology.access_rows(env_run)
+        own = [f"{failure.source}: {problem}" for failure in planned.failures for problem in failure.problems]
+        raise ConfigError(across + own, f"environment {env!r} (its stack files together)")
+    refuse_duplicate_urns(planned.env_run.runs)
+    access = topology.access_rows(planned.env_run)
     return PlanReport(
         env=env,
-        runs=env_run.runs,
-        findings=run_policies(env_run),
-        mermaid=topology.mermaid(env_run, access),
+        runs=planned.env_run.runs,
+        findings=planned.findings,
+        mermaid=topology.mermaid(planned.env_run, access),
         access=access,
-        resource_access=resource_access.rows(env_run),
+        resource_access=resource_access.rows(planned.env_run),
+        failures=planned.failures,
+        mermaid_overview=topology.mermaid_accounts(planned.env_run, access),
     )
 
 
@@ -188,6 +147,7 @@ def summary(report: PlanReport) -> dict[str, Any]:
         "resources": sum(len(run.resources) for run in report.runs),
         "mandatory": counts.get("mandatory", 0),
         "advisory": counts.get("advisory", 0),
+        "failed_stacks": len(report.failures),
     }
 
 
@@ -198,25 +158,25 @@ def to_json(report: PlanReport) -> dict[str, Any]:
             {
                 "project": run.project,
                 "stack": run.stack,
+                # In preview order, not registration order: the engine registers concurrently, so that order
+                # changes between runs of the same program.
                 "resources": [
                     {"type": r.type, "name": r.name, "parent": r.parent.rsplit("::", 1)[-1] if r.parent else "", "inputs": r.inputs}
-                    for r in run.resources
+                    for _, r in resource_tree(run)
                 ],
                 "outputs": run.outputs,
             }
             for run in report.runs
         ],
-        "policies": [finding.__dict__ for finding in report.findings],
+        "policies": [finding.__dict__ for finding in _sorted_findings(report)],
         "mermaid": report.mermaid,
         "access": report.access,
         "resourceAccess": report.resource_access,
+        "failures": [failure.__dict__ for failure in report.failures],
     }
 
 
-def _short_type(type_token: str) -> str:
-    if type_token.startswith("pulumi:providers:"):
-        return f"Provider({type_token.rsplit(':', 1)[-1]})"
-    return type_token.rsplit(":", 1)[-1]
+_short_type = plan_summary.short_type
 
 
 OFFLINE_NOTE = (
@@ -243,8 +203,10 @@ def _why(row: dict[str, Any]) -> str:
 
 
 def _sorted_findings(report: PlanReport) -> list[Finding]:
-    """Mandatory first, then by stack, policy, resource and message: a stable order for diffs of the report."""
-    return sorted(report.findings, key=lambda f: (f.level != "mandatory", f.stack, f.policy, f.resource, f.message))
+    return _sorted_findings_of(report.findings)
+
+
+_sorted_findings_of = plan_summary.sorted_findings
 
 
 def access_markdown(rows: list[dict[str, Any]]) -> list[str]:
@@ -276,9 +238,11 @@ def access_table(rows: list[dict[str, Any]], title: str):
     return table
 
 
-def to_markdown(report: PlanReport) -> str:
+def _heading(report: PlanReport) -> list[str]:
     facts = summary(report)
     verdict = "❌ mandatory policy violations" if facts["mandatory"] else "✅ no mandatory policy violation"
+    if report.failures:
+        verdict = f"❌ {len(report.failures)} stacks with invalid config"
     lines = [
         f"## lattice plan `{report.env}`",
         "",
@@ -287,12 +251,23 @@ def to_markdown(report: PlanReport) -> str:
         "",
         f"{OFFLINE_NOTE[0].upper()}{OFFLINE_NOTE[1:]}.",
         "",
-        "### Topology",
-        "",
-        "```mermaid",
-        report.mermaid.rstrip(),
-        "```",
-        "",
+    ]
+    if report.failures:
+        lines += ["### Stacks that did not run", "", "The rest of this report covers the stacks that ran.", ""]
+        for failure in report.failures:
+            lines += [f"`{failure.stack}`:", "", "```", failure.message, "```", ""]
+    return lines
+
+
+def _mermaid_lines(diagram: str) -> list[str]:
+    return ["### Topology", "", "```mermaid", diagram.rstrip(), "```", ""]
+
+
+def full_markdown(report: PlanReport) -> str:
+    """The complete report: every access row, finding and resource."""
+    lines = [
+        *_heading(report),
+        *_mermaid_lines(report.mermaid),
         *access_markdown(report.access),
         "",
         *resource_access.markdown(report.resource_access),
@@ -316,29 +291,92 @@ def to_markdown(report: PlanReport) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def summary_markdown(report: PlanReport) -> str:
+    """The report of a large environment: per service, per policy and per stack, under `MARKDOWN_BUDGET`."""
+    # the detailed diagram when it leaves room for the rest, else the one by account
+    diagram = report.mermaid if len(report.mermaid) <= plan_summary.MARKDOWN_BUDGET // 3 else report.mermaid_overview
+    lines = [
+        *_heading(report),
+        f"Summarized: this environment is too large to list in full here. Every row: {plan_summary.where_full(report.env)}.",
+        "",
+        *_mermaid_lines(diagram),
+        *plan_summary.findings_lines(report.findings, report.env),
+        "",
+        *plan_summary.resources_lines(report.runs),
+        "",
+        *plan_summary.access_lines(report.access, report.env),
+    ]
+    return "\n".join(plan_summary.trim_to_budget(lines, report.env)).rstrip() + "\n"
+
+
+def fits_in_full(report: PlanReport) -> bool:
+    """Whether the complete report is small enough to show in full: counts first (cheap), then the length of
+    the complete Markdown against `plan_summary.MARKDOWN_BUDGET`."""
+    if (len(report.access) > plan_summary.FULL_ACCESS_ROWS or len(report.findings) > plan_summary.FULL_FINDINGS
+            or sum(len(run.resources) for run in report.runs) > plan_summary.FULL_RESOURCES):
+        return False
+    return len(full_markdown(report)) <= plan_summary.MARKDOWN_BUDGET
+
+
+def to_markdown(report: PlanReport) -> str:
+    """The PR comment: complete for a small environment, summarized past what a comment holds."""
+    return full_markdown(report) if fits_in_full(report) else summary_markdown(report)
+
+
 def render_text(report: PlanReport, console) -> None:
-    """The terminal view, with rich: a tree per stack, then findings, access and the diagram."""
+    """The terminal view, with rich: a tree per stack, then findings, access and the diagram; summaries past
+    what reads in full (`fits_in_full`)."""
     from rich.table import Table
     from rich.tree import Tree
 
-    for run in report.runs:
-        tree = Tree(f"[bold]{run.project}/{run.stack}[/] ({len(run.resources)} resources)")
-        nodes: dict[str, Tree] = {}
-        for depth, r in resource_tree(run):
-            parent = nodes.get(r.parent, tree)
-            nodes[r.urn] = parent.add(f"[green]+[/] {_short_type(r.type)} [cyan]{r.name}[/]")
-        console.print(tree)
-    table = Table(title="Policy findings")
+    full = fits_in_full(report)
+    for failure in report.failures:
+        console.print(f"[bold red]{failure.stack} did not run[/]")
+        console.print(failure.message, markup=False, highlight=False)
+    if full:
+        for run in report.runs:
+            tree = Tree(f"[bold]{run.project}/{run.stack}[/] ({len(run.resources)} resources)")
+            nodes: dict[str, Tree] = {}
+            for depth, r in resource_tree(run):
+                parent = nodes.get(r.parent, tree)
+                nodes[r.urn] = parent.add(f"[green]+[/] {_short_type(r.type)} [cyan]{r.name}[/]")
+            console.print(tree)
+    else:
+        resources = Table(title="Resources by stack")
+        for column in ("stack", "resources", "by type"):
+            resources.add_column(column, overflow="fold")
+        for run in report.runs:
+            types = ", ".join(f"{t} {n}" for t, n in plan_summary.type_counts(run))
+            resources.add_row(f"{run.project}/{run.stack}", str(len(run.resources)), types)
+        console.print(resources)
+    table = Table(title="Policy findings" if full else f"Policy findings: the first {plan_summary.LISTED_FINDINGS}")
     for column in ("level", "policy", "stack", "resource", "message"):
         table.add_column(column, overflow="fold")
-    for f in _sorted_findings(report):
+    for f in _sorted_findings(report)[: None if full else plan_summary.LISTED_FINDINGS]:
         style = "red" if f.level == "mandatory" else "yellow"
         table.add_row(f"[{style}]{f.level}[/]", f.policy, f.stack, f.resource, f.message)
     console.print(table if report.findings else "[green]No policy findings.[/]")
-    console.print(access_table(report.access, "Access matrix"))
-    console.print(resource_access.table(report.resource_access))
-    console.print("[bold]Topology (Mermaid)[/]")
-    console.print(report.mermaid, markup=False, highlight=False)
+    if full:
+        console.print(access_table(report.access, "Access matrix"))
+        console.print(resource_access.table(report.resource_access))
+        console.print("[bold]Topology (Mermaid)[/]")
+        console.print(report.mermaid, markup=False, highlight=False)
+    else:
+        counts = Table(title="Policy findings by policy")
+        for column in ("level", "policy", "findings"):
+            counts.add_column(column)
+        for level, policy, n in plan_summary.finding_counts(report.findings):
+            counts.add_row(level, policy, str(n))
+        console.print(counts)
+        services = Table(title="Access by service")
+        for column in ("service", "allowed callers", "declared callers denied", "not evaluable"):
+            services.add_column(column, overflow="fold")
+        for entry in plan_summary.service_access(report.access):
+            services.add_row(entry.service, ", ".join(entry.allowed) or "nobody", str(entry.declared_denied), str(entry.not_evaluable))
+        console.print(services)
+        console.print("[bold]Topology by account (Mermaid)[/]")
+        console.print(report.mermaid_overview, markup=False, highlight=False)
+        console.print(f"Summarized. Every row: {plan_summary.where_full(report.env)}.", markup=False, highlight=False)
     facts = summary(report)
     console.print(
         f"[bold]{facts['stacks']} stacks, {facts['resources']} resources, "

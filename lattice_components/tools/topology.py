@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,6 +83,8 @@ def build(env_run: offline.EnvironmentRun) -> access.Topology:
         )
         for r in services_by_id.values()
     ]
+    vpc_associations = _resources(env_run, VPC_ASSOCIATION)
+    service_associations = _resources(env_run, SERVICE_ASSOCIATION)
     networks = []
     for _, network in _resources(env_run, SN):
         identifiers = {network.id, network.state["arn"]}
@@ -91,11 +94,11 @@ def build(env_run: offline.EnvironmentRun) -> access.Topology:
             auth_policy=policies.get(network.state["arn"]),
             vpc_associations={
                 a.inputs["vpcIdentifier"]: tuple(a.inputs.get("securityGroupIds") or [])
-                for _, a in _resources(env_run, VPC_ASSOCIATION) if a.inputs["serviceNetworkIdentifier"] in identifiers
+                for _, a in vpc_associations if a.inputs["serviceNetworkIdentifier"] in identifiers
             } | resource_access.endpoint_attachments(env_run, identifiers),
             service_arns=frozenset(
                 services_by_id[a.inputs["serviceIdentifier"]].state["arn"]
-                for _, a in _resources(env_run, SERVICE_ASSOCIATION)
+                for _, a in service_associations
                 if a.inputs["serviceNetworkIdentifier"] in identifiers and a.inputs["serviceIdentifier"] in services_by_id
             ),
         ))
@@ -121,12 +124,15 @@ def callers(env_run: offline.EnvironmentRun, topology: access.Topology) -> list[
     in_org = {a["id"]: a.get("inOrganization", True) for a in accounts.values()}
     organization = _organization_id(env_run)
     vpcs = consumer_vpcs(env_run)
+    vpcs_of_account: dict[str, list[ConsumerVpc]] = {}
+    for vpc in vpcs:
+        vpcs_of_account.setdefault(vpc.account_id, []).append(vpc)
     found: list[access.Caller] = []
     # A caller a hand-written policy admits by tag or organization is named by no policy: its account declares it.
     named = sorted({*_declared_principals(topology), *declared_callers.declared(env_run)})
     for principal in named:
         account_id = principal.split(":")[4]
-        owned = [vpc for vpc in vpcs if vpc.account_id == account_id] or [ConsumerVpc("", account_id, "(no VPC)", None)]
+        owned = vpcs_of_account.get(account_id) or [ConsumerVpc("", account_id, "(no VPC)", None)]
         for vpc in owned:
             found.append(access.Caller(
                 principal_arn=principal, vpc_id=vpc.vpc_id, source_ip=vpc.client_ip,
@@ -152,12 +158,6 @@ def _organization_id(env_run: offline.EnvironmentRun) -> str | None:
     return None
 
 
-def _named(reason: str, names: dict[str, str]) -> str:
-    for arn, name in names.items():
-        reason = reason.replace(arn, name)
-    return reason
-
-
 def access_rows(env_run: offline.EnvironmentRun) -> list[dict[str, Any]]:
     """The access matrix as rows: caller, VPC, service, allowed, reasons."""
     topology = build(env_run)
@@ -175,22 +175,87 @@ def access_rows(env_run: offline.EnvironmentRun) -> list[dict[str, Any]]:
             "service": names[service_arn],
             "allowed": decision.allowed,
             "evaluable": decision.evaluable,
-            # Service names read better than ARNs of fake-looking IDs; ARNs stay in the JSON's other fields.
-            "reasons": [_named(reason, names) for reason in decision.reasons],
+            # Service names read better than ARNs of fake-looking IDs; ARNs stay in the JSON's other fields. A
+            # cell's reasons name no service but its own.
+            "reasons": [reason.replace(service_arn, names[service_arn]) for reason in decision.reasons],
         }
         for (label, service_arn), decision in matrix.items()
     ]
     return sorted(rows, key=lambda row: (row["caller"], row["vpc"], row["service"]))
 
 
+# Mermaid's own defaults (mermaid.js `maxTextSize`, `maxEdges`): past either, GitHub shows an error instead of
+# the diagram.
+MERMAID_MAX_TEXT = 50_000
+MERMAID_MAX_EDGES = 500
+
+
+def _node(text: str) -> str:
+    return "n_" + "".join(ch if ch.isalnum() else "_" for ch in text)
+
+
 def mermaid(env_run: offline.EnvironmentRun, access: list[dict[str, Any]] | None = None) -> str:
-    """The topology as a Mermaid graph: accounts, VPCs, the network, services, and who may call whom.
+    """The topology as a Mermaid graph: accounts, VPCs, the network, services, and who may call whom; past
+    what Mermaid renders, the overview by account (`mermaid_accounts`).
 
     `access`: the rows of `access_rows(env_run)` when the caller has them already (evaluating every policy
     again costs as much as the diagram itself).
     """
-    def node(text: str) -> str:
-        return "n_" + "".join(ch if ch.isalnum() else "_" for ch in text)
+    rows = access if access is not None else access_rows(env_run)
+    full = mermaid_detailed(env_run, rows)
+    edges = sum(1 for line in full.splitlines() if "-->" in line or ".->" in line)
+    if len(full) <= MERMAID_MAX_TEXT and edges <= MERMAID_MAX_EDGES:
+        return full
+    return mermaid_accounts(env_run, rows)
+
+
+def _roles(env_run: offline.EnvironmentRun) -> dict[str, str]:
+    owner, _ = _account_of(env_run.network, env_run)
+    accounts = env_run.network.outputs.get("accounts", {})
+    return {
+        name: "network owner" if name == owner else "member" if entry.get("inOrganization", True) else "outside the organization"
+        for name, entry in accounts.items()
+    }
+
+
+def mermaid_accounts(env_run: offline.EnvironmentRun, access: list[dict[str, Any]]) -> str:
+    """The topology by account, for environments too large to draw service by service: one node per account
+    (its services and VPCs counted), its association with the network, and who may call whom as account to
+    account edges labelled with the number of allowed (caller, service) pairs."""
+    accounts = env_run.network.outputs.get("accounts", {})
+    roles = _roles(env_run)
+    owner, _ = _account_of(env_run.network, env_run)
+    services: Counter[str] = Counter()
+    vpcs: Counter[str] = Counter()
+    account_of_service: dict[str, str] = {}
+    account_of_vpc: dict[str, str] = {}
+    for run in env_run.accounts:
+        name, _ = _account_of(run, env_run)
+        for service in run.of_type(SERVICE):
+            services[name] += 1
+            account_of_service[service.inputs["name"]] = name
+        for association in run.of_type(VPC_ASSOCIATION):
+            vpcs[name] += 1
+            account_of_vpc[association.inputs["vpcIdentifier"]] = name
+    network_name = env_run.network.outputs.get("serviceNetworkName", "network")
+    lines = ["graph LR", f'  {_node("sn")}{{{{"service network {network_name}<br/>owner: {owner}"}}}}']
+    names = sorted(set(services) | set(vpcs) | {owner})
+    for name in names:
+        label = f"{name} {accounts.get(name, {}).get('id', '')} ({roles.get(name, 'member')})"
+        lines.append(f'  {_node("account-" + name)}["{label}<br/>{services[name]} services, {vpcs[name]} VPCs"]')
+    lines += [f'  {_node("account-" + name)} -- association --> {_node("sn")}' for name in names if services[name] or vpcs[name]]
+    pairs = Counter(
+        (account_of_vpc.get(row["vpc"], ""), account_of_service.get(row["service"], ""))
+        for row in access if row["allowed"]
+    )
+    for (caller, callee), count in sorted(pairs.items()):
+        lines.append(f'  {_node("account-" + caller)} -. "{count} allowed" .-> {_node("account-" + callee)}')
+    return "\n".join(lines) + "\n"
+
+
+def mermaid_detailed(env_run: offline.EnvironmentRun, access: list[dict[str, Any]]) -> str:
+    """Every account, VPC, service and allowed (caller, service) pair."""
+    node = _node
 
     lines = ["graph LR"]
     network_name = env_run.network.outputs.get("serviceNetworkName", "network")
@@ -218,7 +283,7 @@ def mermaid(env_run: offline.EnvironmentRun, access: list[dict[str, Any]] | None
     )
     lines += [f'  {node(name)} -- association --> {node("sn")}' for name in associated]
     lines += resource_access.edges(env_run, node)
-    allowed = sorted({(row["vpc"], row["caller"], row["service"]) for row in (access if access is not None else access_rows(env_run)) if row["allowed"]})
+    allowed = sorted({(row["vpc"], row["caller"], row["service"]) for row in access if row["allowed"]})
     for vpc, caller, service in allowed:
         lines.append(f'  {node(vpc)} -. "{caller}" .-> {node(service)}')
     return "\n".join(lines) + "\n"

@@ -1,0 +1,263 @@
+"""Every stack of an environment run offline and analyzed by the policy pack, on one core or on all of them.
+
+After the network stack, account stacks are independent (each reads only the network's exports), so
+`run_environment_plan(..., jobs=N)` runs them in N worker processes, each with its own policy pack process
+that analyzes the stacks its worker ran. Processes, not threads: the SDK's mock monitor and settings are
+process-global. Results come back in deploy order whatever order they finish in, so the report is the same
+byte for byte as the sequential one. An account stack whose config is invalid is reported as a failure
+beside the other stacks' results instead of stopping the plan.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..config import ConfigError
+from . import analyzer_client, offline
+
+POLICY_PACK_DIR = offline.REPO_ROOT / "policy_pack"
+# Below this many account stacks a pool costs more to start (a process per worker, a pack per worker) than
+# running the stacks one after another saves; `--jobs` overrides.
+AUTO_PARALLEL_MIN_STACKS = 8
+
+
+@dataclass
+class Finding:
+    """One policy diagnostic, attributed to its stack and resource."""
+
+    stack: str
+    policy: str
+    level: str
+    message: str
+    resource: str
+
+
+@dataclass
+class StackFailure:
+    """An account stack that did not run: its stack file and the config errors that stopped it."""
+
+    stack: str
+    message: str
+    source: str = ""  # the file the problems are in
+    problems: tuple[str, ...] = ()  # one line each, as `ConfigError.problems`
+
+
+@dataclass
+class EnvironmentPlan:
+    """What every stack registered (the ones that ran), what the pack found, and the stacks that failed."""
+
+    env_run: offline.EnvironmentRun
+    findings: list[Finding] = field(default_factory=list)
+    failures: list[StackFailure] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AccountStackSpec:
+    """One account stack to run: its name, config, the network stack its StackReference names, and the
+    outputs that reference answers with (the network's own, or none for a name that is not this environment's
+    network, which the program then refuses)."""
+
+    stack: str
+    config: dict[str, Any]
+    reference: str
+    network_outputs_apply: bool
+    organization: str
+
+
+def available_cores() -> int:
+    """The cores this process may run on (a container's or `taskset`'s limit, not the machine's)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def pack_resources(run: offline.ProgramRun) -> list[dict[str, Any]]:
+    """The run's resources in the shape the analyzer client sends (props as the engine would hold them)."""
+    providers = {r.urn: r for r in run.resources if r.type.startswith("pulumi:providers:")}
+    resources = []
+    for r in run.resources:
+        props = dict(r.state)
+        if r.custom and r.id and not r.type.startswith("pulumi:"):
+            props.setdefault("id", r.id)
+        provider = next((p for urn, p in providers.items() if r.provider.startswith(urn)), None)
+        resources.append({
+            "type": r.type, "name": r.name, "urn": r.urn, "props": props, "parent": r.parent,
+            "dependencies": r.dependencies, "property_dependencies": r.property_dependencies,
+            "provider": {"type": provider.type, "name": provider.name, "urn": provider.urn, "props": provider.inputs}
+            if provider else None,
+        })
+    return resources
+
+
+def policy_config(env: str, root: Path | None = None) -> dict[str, Any]:
+    """The `--policy-pack-config` document of `env`: the project's own (`root/policy_pack/`) when it has one,
+    else the one this package ships."""
+    for folder in ([root / "policy_pack"] if root is not None else []) + [POLICY_PACK_DIR]:
+        path = folder / f"policy-config.{env}.json"
+        if path.exists():
+            return json.loads(path.read_text())
+    return {}
+
+
+def _findings(pack: analyzer_client.PolicyPackProcess, run: offline.ProgramRun) -> list[Finding]:
+    return [
+        Finding(
+            stack=f"{run.project}/{run.stack}",
+            policy=diagnostic.policy_name,
+            level=diagnostic.enforcement_level,
+            message=diagnostic.message,
+            resource=diagnostic.urn.rsplit("::", 1)[-1] if diagnostic.urn else "(stack)",
+        )
+        for diagnostic in pack.analyze_all(pack_resources(run))
+    ]
+
+
+def run_policies(env_run: offline.EnvironmentRun, config: dict[str, Any] | None = None) -> list[Finding]:
+    """Start the pack once, configure it as CI does for this environment, analyze every stack like a preview."""
+    # One pack process serves every stack (the policies read nothing from PULUMI_STACK); starting it costs
+    # more than analyzing a stack.
+    with analyzer_client.PolicyPackProcess(project=env_run.network.project, stack=env_run.env) as pack:
+        pack.configure(policy_config(env_run.env) if config is None else config)
+        return [finding for run in env_run.runs for finding in _findings(pack, run)]
+
+
+def account_stacks(env: str, root: Path, organization: str) -> tuple[list[AccountStackSpec], list[StackFailure]]:
+    """The account stacks of `env` in deploy order, resolved as `offline.run_environment` resolves them (the
+    environment from the stack's name and `lattice:account`, the network reference as its config gives it), and
+    the stack files that cannot run, each with its problems: its own config, a reference that is not a network
+    stack of this repository, and stacks of no environment at all."""
+    from ..programs.account import NETWORK_PROJECT
+
+    envs = offline.environments(root)
+    own_network = f"{organization}/{NETWORK_PROJECT}/{env}"
+    specs: list[AccountStackSpec] = []
+    failures: list[StackFailure] = []
+    for entry in offline.account_stacks(env, root, organization):
+        if entry.error is not None:
+            failures.append(_failure(entry.stack, entry.error))
+        elif entry.reference is not None and entry.reference_env is None:
+            failures.append(_failure(entry.stack, offline.not_this_repositorys_network(entry, root, organization, envs)))
+        else:
+            assert entry.config is not None
+            reference = entry.reference or own_network
+            specs.append(AccountStackSpec(entry.stack, entry.config, reference, reference == own_network, organization))
+    failures += [_failure_of(error.source, error) for error in offline.orphan_problems(root, organization)]
+    return specs, failures
+
+
+def _failure(stack: str, error: ConfigError) -> StackFailure:
+    return _failure_of(f"{offline.ACCOUNT_PROJECT}/{stack}", error)
+
+
+def _failure_of(stack: str, error: ConfigError) -> StackFailure:
+    return StackFailure(stack=stack, message=str(error), source=error.source, problems=tuple(error.problems))
+
+
+def _run_account(spec: AccountStackSpec, network: offline.ProgramRun, root: Path) -> offline.ProgramRun | StackFailure:
+    try:
+        outputs = network.outputs if spec.network_outputs_apply else {}
+        return offline.run_account_stack(spec.stack, outputs, spec.reference, root, spec.config, spec.organization)
+    except ConfigError as error:
+        return _failure(spec.stack, error)
+
+
+def run_environment_plan(env: str, root: Path = offline.REPO_ROOT, jobs: int | None = None) -> EnvironmentPlan:
+    """The network stack, then every account stack fed its exports, each analyzed by the pack.
+
+    jobs: worker processes for the account stacks and their analysis; None = every available core when the
+    environment has `AUTO_PARALLEL_MIN_STACKS` account stacks or more, else 1 (in this process). A config
+    error in the network stack stops everything (no account stack can run without its exports) and raises.
+    """
+    organization = offline.default_organization()
+    if env not in offline.environments(root):
+        offline.run_environment(env, root, organization)  # raises, naming the environments there are
+    try:
+        network = offline.run_network_stack(env, root, organization=organization)
+    except ConfigError:
+        # No account stack can run without the network's exports: the environment run reports the network's
+        # problems together with every account file's own (checked without those exports), in one error.
+        offline.run_environment(env, root, organization)
+        raise
+    specs, resolution_failures = account_stacks(env, root, organization)
+    config = policy_config(env, root)
+    if jobs is None:
+        jobs = available_cores() if len(specs) >= AUTO_PARALLEL_MIN_STACKS else 1
+    jobs = max(1, min(jobs, len(specs)))
+    if jobs == 1:
+        outcomes = [_run_account(spec, network, root) for spec in specs]
+        accounts = [outcome for outcome in outcomes if isinstance(outcome, offline.ProgramRun)]
+        env_run = offline.EnvironmentRun(env=env, network=network, accounts=accounts)
+        findings = run_policies(env_run, config)
+    else:
+        outcomes, findings = _run_in_workers(env, root, network, specs, config, jobs)
+        accounts = [outcome for outcome in outcomes if isinstance(outcome, offline.ProgramRun)]
+        env_run = offline.EnvironmentRun(env=env, network=network, accounts=accounts)
+    failures = resolution_failures + [outcome for outcome in outcomes if isinstance(outcome, StackFailure)]
+    return EnvironmentPlan(env_run=env_run, findings=findings, failures=failures)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Worker processes
+# ------------------------------------------------------------------------------------------------------------
+
+# What every worker needs, imported once by the fork server: the programs and the pulumi-aws modules they
+# register from (pulumi-aws loads each module on first attribute access).
+PRELOAD = [
+    "lattice_components.tools.plan_runs", "lattice_components.programs.account",
+    "pulumi_aws.vpclattice", "pulumi_aws.ram", "pulumi_aws.ec2", "pulumi_aws.cloudwatch",
+]
+_worker: dict[str, Any] = {}  # this worker's pack process and what it needs, set by _start_worker
+
+
+def _start_worker(env: str, project: str, config: dict[str, Any]) -> None:
+    _worker.update(env=env, project=project, config=config, pack=None)
+
+
+def _worker_pack() -> analyzer_client.PolicyPackProcess:
+    if _worker["pack"] is None:
+        from multiprocessing import util
+
+        pack = analyzer_client.PolicyPackProcess(project=_worker["project"], stack=_worker["env"]).start()
+        # Runs when the worker exits (the pool's shutdown), so no pack process outlives its worker.
+        util.Finalize(pack, pack.close, exitpriority=10)
+        pack.configure(_worker["config"])
+        _worker["pack"] = pack
+    return _worker["pack"]
+
+
+def _analyze_in_worker(run: offline.ProgramRun) -> list[Finding]:
+    return _findings(_worker_pack(), run)
+
+
+def _account_in_worker(
+    spec: AccountStackSpec, network: offline.ProgramRun, root: Path
+) -> tuple[offline.ProgramRun | StackFailure, list[Finding]]:
+    outcome = _run_account(spec, network, root)
+    return outcome, _analyze_in_worker(outcome) if isinstance(outcome, offline.ProgramRun) else []
+
+
+def _run_in_workers(
+    env: str, root: Path, network: offline.ProgramRun, specs: list[AccountStackSpec], config: dict[str, Any], jobs: int
+) -> tuple[list[offline.ProgramRun | StackFailure], list[Finding]]:
+    # forkserver: each worker is forked from a server that imported the programs once, instead of a fresh
+    # interpreter importing pulumi and pulumi-aws again per worker (spawn), and without forking this process's
+    # threads (gRPC's, the pack client's) as plain fork would.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(env, network.project, config)
+    ) as pool:
+        network_findings = pool.submit(_analyze_in_worker, network)
+        # Largest stacks first: the pool's last task then is a short one, not a long one that starts late.
+        order = sorted(range(len(specs)), key=lambda i: -len(json.dumps(specs[i].config, default=str)))
+        futures = {i: pool.submit(_account_in_worker, specs[i], network, root) for i in order}
+        results = [futures[i].result() for i in range(len(specs))]
+        findings = network_findings.result() + [finding for _, found in results for finding in found]
+    return [outcome for outcome, _ in results], findings
