@@ -21,7 +21,7 @@ from .resources import (
     ResourceConfigurationName,
     ResourceGatewayName,
     ResourceGatewaySpec,
-    _check_port_range,
+    check_port_range,
     once_each,
 )
 
@@ -34,7 +34,7 @@ class ResourceGatewayArgsSpec(ResourceGatewaySpec):
     name: ResourceGatewayName
 
 
-StrictPortRanges = Annotated[list[Annotated[str, AfterValidator(_check_port_range)]], Field(min_length=1)]
+StrictPortRanges = Annotated[list[Annotated[str, AfterValidator(check_port_range)]], Field(min_length=1)]
 """Port ranges as text only: the stack config takes YAML's `5432` as `"5432"`, a component argument is typed (the
 schema says string, and every other language sends one)."""
 

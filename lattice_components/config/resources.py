@@ -78,14 +78,14 @@ def parse_port_range(value: str) -> tuple[int, int]:
     return int(low), int(high or low)
 
 
-def _check_port_range(value: str) -> str:
+def check_port_range(value: str) -> str:
     problem = port_range_problem(value)
     if problem:
         raise ValueError(problem)
     return value
 
 
-PortRange = Annotated[str, BeforeValidator(_as_text), AfterValidator(_check_port_range)]
+PortRange = Annotated[str, BeforeValidator(_as_text), AfterValidator(check_port_range)]
 """YAML reads `5432` as a number; a port range is text in the API."""
 PortRanges = Annotated[list[PortRange], Field(min_length=1)]
 
