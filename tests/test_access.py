@@ -319,7 +319,7 @@ def test_unknown_operator_does_not_hide_a_denial_elsewhere():
         ('{"Statement": [{"Effect": "Deny", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}',
          "the key 'Effect' appears twice"),  # json.loads alone would keep the second copy
         ({"statement": [allow()]}, "unknown top-level element 'statement'"),
-        ({"Statement": [{**allow(), "NotPrincipal": {"AWS": "*"}}]}, "NotPrincipal is not supported"),
+        ({"Statement": [{**allow(), "NotPrincipal": {"AWS": "*"}}]}, "NotPrincipal is supported only in a Deny"),
         ({"Statement": [allow(Principal={"AWS": "arn:aws:iam::123456789012:role/*"})]}, "is not '*', an account"),
         ({"Statement": [allow(Resource="arn:aws:vpc-lattice:*:${aws:PrincipalAccount}:*")]}, "policy variable"),
         ({"Statement": [allow(Condition={"NumericEquals": {"vpc-lattice-svcs:Port": "http"}})]}, "not a number"),

@@ -30,7 +30,7 @@ NETWORK_FILES = [offline.network_stack_file(env) for env in offline.environments
 ACCOUNT_FILES = sorted((ROOT / "stacks").glob("Pulumi.*.yaml"))
 STACK_FILES = NETWORK_FILES + ACCOUNT_FILES
 NETWORK_KEYS = {"lattice:network", "lattice:accounts", "lattice:networkAccount"}
-ACCOUNT_KEYS = {f"lattice:{key}" for key in ("account", "networkStack", "deployRoleName", "services", "consumers")}
+ACCOUNT_KEYS = {f"lattice:{key}" for key in ("account", "networkStack", "deployRoleName", "services", "consumers", "callers")}
 
 
 def source_of(path: Path) -> str:
@@ -237,7 +237,8 @@ def account_id_places() -> list[tuple[Path, tuple[Any, ...]]]:
             places.append((path, ("lattice:accounts", name, "id")))
     for path in ACCOUNT_FILES:
         for service, spec in (offline.load_stack_file(path).get("lattice:services") or {}).items():
-            places.append((path, ("lattice:services", service, "allowedCallers", "principals", 0)))
+            if "allowedCallers" in spec:  # a hand-written authPolicy names no callers here
+                places.append((path, ("lattice:services", service, "allowedCallers", "principals", 0)))
     return places
 
 

@@ -17,12 +17,15 @@ from typing import Any
 
 import grpc
 import pytest
+
 import yaml
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 import lattice_components
 from lattice_components import config
+from lattice_components.config.access_log_specs import AccessLogDestinationSpec
+from lattice_components.config.association_specs import DnsOptionsSpec
 from lattice_components.apimodel import model as api_model
 from lattice_components.config.resources import ec2_enum
 from lattice_components.tools import hosting
@@ -93,6 +96,10 @@ COMPONENTS = {
             "allowExternalPrincipals": "bool",
             "accessLogs": "bool",
             "accessLogRetentionDays": "int",
+            "accessLogDestinations": "list[AccessLogDestination]",
+            "authPolicy": "dict[pulumi.json#/Any]",
+            "authPolicyFile": "str",
+            "extraStatements": "list[dict[pulumi.json#/Any]]",
             "tags": "Input[dict[Input[str]]]",
         },
         "required": ["name"],
@@ -112,6 +119,11 @@ COMPONENTS = {
             "certificateArn": "Input[str]",
             "accessLogs": "bool",
             "accessLogRetentionDays": "int",
+            "accessLogDestinations": "list[AccessLogDestination]",
+            "authPolicy": "dict[pulumi.json#/Any]",
+            "authPolicyFile": "str",
+            "extraStatements": "list[dict[pulumi.json#/Any]]",
+            "associationTags": "dict[str]",
             "tags": "Input[dict[Input[str]]]",
         },
         "required": ["listeners", "name", "serviceNetworkArn", "targetGroups"],
@@ -124,6 +136,8 @@ COMPONENTS = {
             "securityGroupIds": "list[Input[str]]",
             "createSecurityGroup": "ConsumerSecurityGroup",
             "privateDnsEnabled": "bool",
+            "dnsOptions": "DnsOptions",
+            "associationTags": "dict[str]",
             "region": "Input[str]",
             "tags": "Input[dict[Input[str]]]",
         },
@@ -217,7 +231,19 @@ TYPES = {
         "required": ["name"],
     },
     "AllowedCallers": {
-        "properties": {"principals": "list[Input[str]]", "organizationIds": "list[Input[str]]"}, "required": [],
+        "properties": {
+            "principals": "list[Input[str]]", "organizationIds": "list[Input[str]]", "accounts": "list[str]",
+            "organizationOnly": "bool", "methods": "list[str]",
+        },
+        "required": [],
+    },
+    "AccessLogDestination": {
+        "properties": {"logGroupArn": "str", "s3BucketArn": "str", "firehoseArn": "str", "logType": "str"},
+        "required": [],
+    },
+    "DnsOptions": {
+        "properties": {"privateDnsPreference": "str", "privateDnsSpecifiedDomains": "list[str]"},
+        "required": [],
     },
     "ConsumerSecurityGroup": {
         "properties": {"clientCidrs": "list[Input[str]]", "ports": "list[int]"}, "required": ["clientCidrs"],
@@ -404,6 +430,8 @@ MODELS = {
     "lattice:index:HeaderMatch": config.HeaderMatchSpec,
     "lattice:index:AllowedCallers": config.AllowedCallersSpec,
     "lattice:index:ConsumerSecurityGroup": config.SecurityGroupSpec,
+    "lattice:index:AccessLogDestination": AccessLogDestinationSpec,
+    "lattice:index:DnsOptions": DnsOptionsSpec,
     "lattice:index:ResourceGateway": config.ResourceGatewayArgsSpec,
     "lattice:index:ResourceConfiguration": config.ResourceConfigurationArgsSpec,
     "lattice:index:ChildResource": config.ChildResourceArgsSpec,

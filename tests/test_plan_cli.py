@@ -39,10 +39,14 @@ def test_plan_dev_is_clean_and_reports_every_stack_topology_and_access():
     assert report["summary"]["mandatory"] == 0
     assert report["mermaid"].startswith("graph LR")
     allowed = {(row["caller"], row["service"]) for row in report["access"] if row["allowed"]}
+    # Callers that declare methods (lattice:callers) get one row per method: the inventory service's
+    # hand-written policy lets MobileBackendRole GET but not POST, and denies OrderServiceRole's DELETE.
     assert allowed == {
         ("FrontendAppRole", "order-service"), ("FrontendAppRole", "payment-service"),
-        ("MobileBackendRole", "order-service"), ("MobileBackendRole", "inventory-service"),
-        ("OrderServiceRole", "payment-service"),
+        ("MobileBackendRole GET", "order-service"), ("MobileBackendRole POST", "order-service"),
+        ("MobileBackendRole GET", "inventory-service"),
+        ("OrderServiceRole GET", "inventory-service"),
+        ("OrderServiceRole GET", "payment-service"), ("OrderServiceRole DELETE", "payment-service"),
     }
 
 

@@ -8,6 +8,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..config import ConsumerVpcSpec
+from ..config.association_specs import vpc_association_options, with_association_tags
 from ..config import validate_args
 
 TYPE_TOKEN = "lattice:index:ConsumerVpcAttachment"
@@ -20,6 +21,15 @@ class ConsumerSecurityGroup(TypedDict):
     """CIDRs of the clients in the VPC (usually the VPC's CIDR, `vpc.cidr_block`); at least one."""
     ports: NotRequired[list[int]]
     """Listener ports the clients call (default [443]); plain, because each port is one ingress and one egress rule."""
+
+
+class DnsOptions(TypedDict):
+    """Private DNS options of a VPC association (the API's `dnsOptions`)."""
+
+    private_dns_preference: NotRequired[str]
+    """VERIFIED_DOMAINS_ONLY, ALL_DOMAINS, VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS or SPECIFIED_DOMAINS_ONLY; plain, checked before registration."""
+    private_dns_specified_domains: NotRequired[list[str]]
+    """1-10 domains (wildcards allowed) for the SPECIFIED preferences; plain, checked before registration."""
 
 
 class ConsumerVpcAttachmentArgs(TypedDict):
@@ -35,6 +45,10 @@ class ConsumerVpcAttachmentArgs(TypedDict):
     """Create a security group that admits the clients on the listener ports and lets them reach Lattice's prefix list."""
     private_dns_enabled: NotRequired[bool]
     """Create-only: changing it replaces the association; plain, a setting checked before registration."""
+    dns_options: NotRequired[DnsOptions]
+    """Which private hosted zones Lattice creates in the VPC; needs `private_dns_enabled` true; plain, checked before registration."""
+    association_tags: NotRequired[dict[str, str]]
+    """Tags of the VPC association only, on top of `tags`; plain, checked against the API's tag limits before registration."""
     region: NotRequired[pulumi.Input[str]]
     """The network's region; needed to find the Lattice prefix list when the component creates a security group."""
     tags: NotRequired[pulumi.Input[dict[str, pulumi.Input[str]]]]
@@ -97,8 +111,8 @@ class ConsumerVpcAttachment(pulumi.ComponentResource):
             vpc_identifier=spec.vpc_id,
             service_network_identifier=spec.service_network_arn,
             security_group_ids=group_ids or None,
-            private_dns_enabled=spec.private_dns_enabled,
-            tags=spec.tags,
+            **vpc_association_options(spec),
+            tags=with_association_tags(spec.tags, spec.association_tags or {}),
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(join_after)),
         )
         self.association_id = association.id

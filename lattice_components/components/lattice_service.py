@@ -2,7 +2,7 @@
 
 # No `from __future__ import annotations` here: the package host (hosting.py) reads these annotations at run time.
 from collections.abc import Sequence
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -173,6 +173,25 @@ class AllowedCallers(TypedDict):
     """IAM role or user ARNs (`arn:aws:iam::123456789012:role/FrontendAppRole`, or `role.arn`) or 12-digit account IDs; no wildcards."""
     organization_ids: NotRequired[list[pulumi.Input[str]]]
     """Every principal of these AWS Organizations (`o-...`)."""
+    accounts: NotRequired[list[str]]
+    """Every principal of these 12-digit accounts (short form for "these accounts"); plain, checked before registration."""
+    organization_only: NotRequired[bool]
+    """Only principals of `organization_ids`: alone, all of them; with principals or accounts, those while in it (default false); plain, it shapes the policy."""
+    methods: NotRequired[list[str]]
+    """Every statement also requires one of these request methods, e.g. `[GET, HEAD]` for read-only callers; plain, it shapes the policy."""
+
+
+class AccessLogDestination(TypedDict):
+    """An existing destination of access logs: exactly one of `log_group_arn`, `s3_bucket_arn`, `firehose_arn`."""
+
+    log_group_arn: NotRequired[str]
+    """An existing CloudWatch Logs group ARN; plain, its type decides the subscription's name."""
+    s3_bucket_arn: NotRequired[str]
+    """An S3 bucket ARN (`arn:aws:s3:::<bucket>`); plain, its type decides the subscription's name."""
+    firehose_arn: NotRequired[str]
+    """A Kinesis Data Firehose delivery stream ARN; plain, its type decides the subscription's name."""
+    log_type: NotRequired[str]
+    """Service networks only: SERVICE (default) or RESOURCE; plain, it decides the subscription's name."""
 
 
 class LatticeServiceArgs(TypedDict):
@@ -198,6 +217,16 @@ class LatticeServiceArgs(TypedDict):
     """Create a CloudWatch log group for the service's access logs (default false)."""
     access_log_retention_days: NotRequired[int]
     """Retention of that log group, in days (default 30)."""
+    access_log_destinations: NotRequired[list[AccessLogDestination]]
+    """Existing CloudWatch Logs, S3 and Firehose destinations, one per destination type; plain, because each is one subscription."""
+    auth_policy: NotRequired[dict[str, Any]]
+    """A hand-written IAM auth policy document that replaces the generated one; plain, checked before anything is registered."""
+    auth_policy_file: NotRequired[str]
+    """A JSON file holding `auth_policy`, relative to the stack file (the Pulumi project directory); plain, read before registration."""
+    extra_statements: NotRequired[list[dict[str, Any]]]
+    """IAM statements appended to the policy generated from `allowed_callers`; plain, checked before registration."""
+    association_tags: NotRequired[dict[str, str]]
+    """Tags of the network association only, on top of `tags`; plain, checked against the API's tag limits before registration."""
     tags: NotRequired[pulumi.Input[dict[str, pulumi.Input[str]]]]
     """Tags on every resource the component creates."""
 
@@ -289,10 +318,7 @@ class LatticeService(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self, depends_on=list(join_after)),
             )
 
-        if spec.access_logs:
-            access_logs.subscribe(
-                name, f"/aws/vpc-lattice/service/{spec.name}", service.arn, spec.access_log_retention_days, tags, child
-            )
+        access_logs.subscribe_all(name, spec, f"/aws/vpc-lattice/service/{spec.name}", service.arn, tags, child)
 
         self.service_id = service.id
         self.service_arn = service.arn

@@ -1,16 +1,19 @@
 """`ServiceNetwork`: the shared service network, its auth policy, access logs and RAM share."""
 
 # No `from __future__ import annotations` here: the package host (hosting.py) reads these annotations at run time.
-from typing import NotRequired, TypedDict
+import json
+from typing import Any, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
 from . import access_logs
 from .enums import AuthType
+from .lattice_service import AccessLogDestination
 from ..inputs import auth_policies
 from ..config import ServiceNetworkSpec
 from ..config import validate_args
+from ..config.auth_policy_specs import policy_document_problems
 
 TYPE_TOKEN = "lattice:index:ServiceNetwork"
 
@@ -34,6 +37,14 @@ class ServiceNetworkArgs(TypedDict):
     """Create a CloudWatch log group and subscribe the network's access logs to it (default false); plain, because it decides whether those exist."""
     access_log_retention_days: NotRequired[int]
     """Retention of that log group, in days (default 30)."""
+    access_log_destinations: NotRequired[list[AccessLogDestination]]
+    """Existing CloudWatch Logs, S3 and Firehose destinations, one per destination type and log type (SERVICE or RESOURCE); plain, because each is one subscription."""
+    auth_policy: NotRequired[dict[str, Any]]
+    """A hand-written IAM auth policy document that replaces the generated one; plain, checked before registration."""
+    auth_policy_file: NotRequired[str]
+    """A JSON file holding `auth_policy`, relative to the stack file (the Pulumi project directory); plain, read before registration."""
+    extra_statements: NotRequired[list[dict[str, Any]]]
+    """IAM statements appended to the generated network auth policy; plain, checked before registration."""
     tags: NotRequired[pulumi.Input[dict[str, pulumi.Input[str]]]]
     """Tags on every resource the component creates."""
 
@@ -42,6 +53,26 @@ def principal_label(principal: pulumi.Input[str], index: int) -> str:
     """The part of a principal association's name that tells it from its siblings: the account, organization
     or OU ID, or its position when the principal is another resource's output."""
     return principal.rsplit("/", 1)[-1].rsplit(":", 1)[-1] if isinstance(principal, str) else f"principal-{index}"
+
+
+def _policy(network: ServiceNetworkSpec) -> dict[str, Any]:
+    """The network's auth policy: the hand-written one, or the generated one with its extra statements."""
+    if network.auth_policy is not None:
+        return network.auth_policy_document
+    generated = auth_policies.network_auth_policy(network.member_account_ids, network.organization_id)
+    return auth_policies.with_statements(generated, network.extra_statement_documents)
+
+
+def _policy_problems(network: ServiceNetworkSpec) -> list[str]:
+    """The whole document, generated part included, against the quota and grammar (once every value is known)."""
+    if network.auth_type != "AWS_IAM" or (network.auth_policy is None and not network.extra_statements):
+        return []  # the generated policy alone is small and well-formed by construction
+    document = _policy(network)
+    try:
+        json.dumps(document)
+    except TypeError:  # an Output among the generated values: checked again when it resolves
+        return []
+    return [f"auth_policy: {problem}" for problem in policy_document_problems(document)]
 
 
 class ServiceNetwork(pulumi.ComponentResource):
@@ -57,7 +88,9 @@ class ServiceNetwork(pulumi.ComponentResource):
     """The ARN of the RAM share (empty when the network is shared with no one)."""
 
     def __init__(self, name: str, args: ServiceNetworkArgs, opts: pulumi.ResourceOptions | None = None):
-        network = validate_args(ServiceNetworkSpec, args, TYPE_TOKEN, name, args_type=ServiceNetworkArgs)
+        network = validate_args(
+            ServiceNetworkSpec, args, TYPE_TOKEN, name, args_type=ServiceNetworkArgs, checks=(_policy_problems,)
+        )
         super().__init__(TYPE_TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         tags = network.tags
@@ -66,17 +99,16 @@ class ServiceNetwork(pulumi.ComponentResource):
             f"{name}-network", name=network.name, auth_type=network.auth_type, tags=tags, opts=child
         )
         if network.auth_type == "AWS_IAM":
-            policy = auth_policies.network_auth_policy(network.member_account_ids, network.organization_id)
+            policy = _policy(network)
             aws.vpclattice.AuthPolicy(
                 f"{name}-auth-policy",
                 resource_identifier=service_network.arn,
                 policy=auth_policies.as_input(policy),
                 opts=child,
             )
-        if network.access_logs:
-            access_logs.subscribe(
-                name, f"/aws/vpc-lattice/service-network/{network.name}", service_network.arn, network.access_log_retention_days, tags, child
-            )
+        access_logs.subscribe_all(
+            name, network, f"/aws/vpc-lattice/service-network/{network.name}", service_network.arn, tags, child
+        )
 
         share_arn: pulumi.Input[str] = ""
         if network.share_principals:

@@ -13,6 +13,7 @@ import pulumi
 from pulumi.runtime import config as runtime_config
 from pydantic import ValidationError
 
+from .auth_policy_specs import stack_directory_of
 from .base import Spec
 from .errors import ConfigError
 from .stack_file import join_key
@@ -199,7 +200,8 @@ def parse(
     """
     found = list(problems or [])
     try:
-        parsed = model.model_validate(raw)
+        with stack_directory_of(source):  # where `authPolicyFile` paths start
+            parsed = model.model_validate(raw)
     except ValidationError as error:
         # A key already blamed while reading (a default that could not be derived) is not blamed twice.
         blamed = {problem.split(": ", 1)[0] for problem in found}

@@ -19,7 +19,11 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from ..apimodel import model, value_rules
+from .access_log_specs import AccessLogFields
+from .association_specs import ServiceAssociationFields
+from .auth_policy_specs import AuthPolicyFields, HttpMethod
 from .base import (
+    AccountId,
     AuthType,
     Deferred,
     ListenerName,
@@ -340,6 +344,21 @@ class AllowedCallersSpec(Spec):
     """IAM role or user ARNs (`arn:aws:iam::123456789012:role/FrontendAppRole`) or 12-digit account IDs."""
     organization_ids: list[Deferred[OrganizationId]] = Field(default_factory=list)
     """Every principal of these AWS Organizations (`aws:PrincipalOrgID`)."""
+    accounts: list[AccountId] = Field(default_factory=list)
+    """Short form for "these accounts": every principal of each (its root ARN in the policy)."""
+    organization_only: bool = False
+    """Short form for "authenticated principals of the organization only": alone, every principal of
+    `organizationIds`; with `principals` or `accounts`, only those and only while they are in `organizationIds`
+    (every statement also requires `aws:PrincipalOrgID`), so a listed role that leaves it is refused."""
+    methods: list[HttpMethod] | None = None
+    """Short form for "read-only methods" (`[GET, HEAD]`): every statement also requires
+    `vpc-lattice-svcs:RequestMethod` in this list."""
+
+    @model_validator(mode="after")
+    def _short_forms_fit(self) -> "AllowedCallersSpec":
+        if self.organization_only and not self.organization_ids:
+            raise rule_error("organizationOnly", "needs organizationIds: the organizations callers must belong to")
+        return self
 
     @field_validator("principals")
     @classmethod
@@ -350,7 +369,7 @@ class AllowedCallersSpec(Spec):
         return values
 
 
-class ServiceSpec(Spec):
+class ServiceSpec(AuthPolicyFields, AccessLogFields, ServiceAssociationFields, Spec):
     """A Lattice service in one account: its target groups, listeners, callers and network association."""
 
     auth_type: AuthType = "AWS_IAM"
@@ -362,7 +381,7 @@ class ServiceSpec(Spec):
     """Keyed by target group name."""
     listeners: Annotated[list[ListenerSpec], Field(min_length=1)]
     allowed_callers: AllowedCallersSpec | None = None
-    """Required with AWS_IAM: without an auth policy the API denies every request."""
+    """Required with AWS_IAM unless `authPolicy` is given: without an auth policy the API denies every request."""
     access_logs: bool = False
     """Send the service's access logs to a CloudWatch log group."""
     access_log_retention_days: RetentionDays = 30
@@ -371,11 +390,13 @@ class ServiceSpec(Spec):
 
     @model_validator(mode="after")
     def _coherent(self) -> "ServiceSpec":
-        if self.auth_type == "AWS_IAM" and (
+        if self.auth_type == "AWS_IAM" and self.auth_policy is None and (
             self.allowed_callers is None
-            or not (self.allowed_callers.principals or self.allowed_callers.organization_ids)
+            or not (self.allowed_callers.principals or self.allowed_callers.organization_ids or self.allowed_callers.accounts)
         ):
-            raise rule_error("allowedCallers", "is required with authType AWS_IAM: with no auth policy every request is denied")
+            raise rule_error("allowedCallers", "is required with authType AWS_IAM (or authPolicy): with no auth policy every request is denied")
+        if self.auth_policy is not None and self.allowed_callers is not None:
+            raise rule_error("allowedCallers", "is ignored when authPolicy is written by hand; keep one of the two")
         if self.auth_type == "NONE" and self.allowed_callers is not None:
             raise rule_error("allowedCallers", "has no effect with authType NONE; use AWS_IAM")
         listener_names = [listener.name for listener in self.listeners]

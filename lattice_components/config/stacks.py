@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
@@ -20,6 +20,10 @@ from .base import (
     is_output,
     rule_error,
 )
+from .access_log_specs import AccessLogFields
+from .association_specs import VpcAssociationFields
+from .auth_policy_specs import AuthPolicyFields
+from .caller_specs import CallerSpec, RoleName
 from .resources import (
     CONSUMER_VIA,
     ResourceConfigurationName,
@@ -97,7 +101,7 @@ class ConsumerSpec(Spec):
         return self
 
 
-class ConsumerEntrySpec(ConsumerSpec):
+class ConsumerEntrySpec(VpcAssociationFields, ConsumerSpec):
     """A consumer in an account stack: how the VPC reaches the network, a VPC association (the default) or a
     service-network VPC endpoint (`config/resources.py`)."""
 
@@ -136,8 +140,10 @@ class AccountSpec(Spec):
     """False for accounts outside the AWS Organization: they must accept the RAM share (`ShareAccepter`)."""
 
 
-class NetworkSpec(Spec):
+class NetworkSpec(AuthPolicyFields, AccessLogFields, Spec):
     """The service network: its name, auth, access logs and who it is shared with."""
+
+    takes_log_type: ClassVar[bool] = True
 
     name: ServiceNetworkName
     auth_type: AuthType = "AWS_IAM"
@@ -202,6 +208,8 @@ class AccountStackConfig(Spec):
     consumers: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")], ConsumerEntrySpec] = Field(default_factory=dict)
     resource_gateways: dict[ResourceGatewayName, ResourceGatewaySpec] = Field(default_factory=dict)
     resource_configurations: dict[ResourceConfigurationName, ResourceConfigurationSpec] = Field(default_factory=dict)
+    callers: dict[RoleName, CallerSpec] = Field(default_factory=dict)
+    """Roles of this account that call services, with their tags and requests, for the access matrix."""
 
     @model_validator(mode="after")
     def _resources_fit_together(self) -> "AccountStackConfig":
@@ -236,7 +244,7 @@ class AccountStackConfig(Spec):
         return self
 
 
-class ConsumerVpcSpec(ConsumerSpec):
+class ConsumerVpcSpec(VpcAssociationFields, ConsumerSpec):
     """`ConsumerVpcAttachment` args: a consumer spec and the network it attaches to."""
 
     service_network_arn: Deferred[str]

@@ -17,13 +17,14 @@ instead of the last copy winning; element names (``Statement``, ``Effect``, ``Pr
 
 Supported policy grammar
   Effect Allow/Deny; Principal ``"*"``, ``{"AWS": "*"}`` or ``{"AWS": [role/user ARNs, 12-digit account ids,
-  arn:aws:iam::ACCT:root]}`` (other principal types are valid and match no IAM caller; NotPrincipal and
-  principals with wildcards are reported as not evaluable); Action/NotAction and Resource/NotResource with
+  arn:aws:iam::ACCT:root]}`` (other principal types are valid and match no IAM caller; principals with
+  wildcards are reported as not evaluable); NotPrincipal in a Deny without Principal (it denies everyone but
+  the listed principals; a caller is matched by its role ARN); Action/NotAction and Resource/NotResource with
   ``*``/``?`` wildcards; condition operators String[Not]Equals[IgnoreCase], String[Not]Like, Arn[Not]Equals,
   Arn[Not]Like, Numeric{Equals,NotEquals,LessThan,LessThanEquals,GreaterThan,GreaterThanEquals}, Bool, Null,
   each with the ``IfExists`` suffix (not Null) and the ``ForAnyValue:``/``ForAllValues:`` prefixes (operator
   names are case-sensitive: ``stringequals`` is not modelled); condition keys in ``CONDITION_KEYS`` plus
-  ``vpc-lattice-svcs:RequestHeader/<name>`` and ``vpc-lattice-svcs:RequestQueryString/<key>``; policy
+  ``vpc-lattice-svcs:RequestHeader/<name>`` and ``vpc-lattice-svcs:RequestQueryString/<key>`` and ``aws:PrincipalTag/<key>`` (from `Caller.tags`); policy
   variables (``${...}``) are not modelled.
 
 Semantics of missing keys (IAM user guide, condition operators): a positive operator fails, a negated one
@@ -84,6 +85,9 @@ class Caller:
     security_group_ids: tuple[str, ...] = ()
     identity_policy: PolicyDocument | None = None
     name: str | None = None
+    tags: Mapping[str, str] | None = None
+    """The principal's tags (``aws:PrincipalTag/<key>``); None = not modelled, so a statement that reads
+    them cannot be evaluated; {} = the principal has no tags."""
 
     @property
     def account_id(self) -> str | None:
@@ -121,6 +125,9 @@ class Request:
     port: int | None = None
     headers: Mapping[str, str] | None = None
     query: Mapping[str, str] | None = None
+    secure_transport: bool | None = None
+    """``aws:SecureTransport``: the request arrived over TLS (an HTTPS or TLS_PASSTHROUGH listener); None =
+    not known."""
 
 
 # --- request context ------------------------------------------------------------------------------
@@ -138,10 +145,12 @@ CONDITION_KEYS = frozenset(
         "vpc-lattice-svcs:port",
         "vpc-lattice-svcs:requestmethod",
         "vpc-lattice-svcs:requestpath",
+        "aws:securetransport",
     }
 )
 """Condition keys the evaluator knows, lower-cased (IAM compares key names case-insensitively)."""
 _HEADER_PREFIX = "vpc-lattice-svcs:requestheader/"
+_TAG_PREFIX = "aws:principaltag/"
 _QUERY_PREFIX = "vpc-lattice-svcs:requestquerystring/"
 
 
@@ -184,6 +193,7 @@ def _context(request: Request, port: int | None) -> dict[str, Any]:
             ctx["aws:principalaccount"] = caller.account_id
         if caller.org_id:
             ctx["aws:principalorgid"] = caller.org_id
+    ctx["aws:securetransport"] = UNKNOWN if request.secure_transport is None else str(request.secure_transport).lower()
     if invoke:
         ctx["vpc-lattice-svcs:requestmethod"] = request.method.upper() if request.method else UNKNOWN
         ctx["vpc-lattice-svcs:requestpath"] = request.path if request.path is not None else UNKNOWN
@@ -192,6 +202,14 @@ def _context(request: Request, port: int | None) -> dict[str, Any]:
 
 def _context_value(ctx: Mapping[str, Any], request: Request, key: str) -> Any:
     """The request's value of `key` (lower-cased), UNKNOWN, or None when the request lacks the key."""
+    if key.startswith(_TAG_PREFIX):
+        if request.caller.principal_arn is None:
+            return None  # an anonymous caller has no principal, hence no tags
+        if request.caller.tags is None:
+            return UNKNOWN
+        # tag keys in condition keys are compared case-insensitively (IAM user guide, aws:PrincipalTag)
+        found = [v for k, v in request.caller.tags.items() if k.lower() == key[len(_TAG_PREFIX):]]
+        return found[0] if found else None
     if key.startswith(_HEADER_PREFIX) or key.startswith(_QUERY_PREFIX):
         if request.action != ACTION_INVOKE:
             return None
@@ -218,7 +236,7 @@ _glob = glob
 def _known_key(key: str) -> bool:
     lowered = key.lower()
     return lowered in CONDITION_KEYS or (
-        lowered.startswith((_HEADER_PREFIX, _QUERY_PREFIX)) and "/" in lowered and not lowered.endswith("/")
+        lowered.startswith((_HEADER_PREFIX, _QUERY_PREFIX, _TAG_PREFIX)) and "/" in lowered and not lowered.endswith("/")
     )
 
 
@@ -262,8 +280,9 @@ def _unsupported(statement: Mapping[str, Any]) -> list[str]:
         for value in as_list(statement.get(element, [])):
             if isinstance(value, str) and "${" in value:
                 problems.append(f"policy variable in {value!r} is not supported by this evaluator")
-    if "NotPrincipal" in statement:
-        problems.append("NotPrincipal is not supported by this evaluator")
+    if "NotPrincipal" in statement and ("Principal" in statement or statement.get("Effect") != "Deny"):
+        # NotPrincipal excludes principals from a Deny; with Allow it would grant everyone else (IAM advises against)
+        problems.append("NotPrincipal is supported only in a Deny statement without Principal")
     principal = statement.get("Principal")
     if isinstance(principal, Mapping):
         for entry in as_list(principal.get("AWS", [])):
@@ -413,7 +432,10 @@ def _conditions_hold(
 def _statement_applies(
     statement: Mapping[str, Any], ctx: Mapping[str, Any], request: Request, resource_policy: bool, missing: set[str]
 ) -> bool | None:
-    if resource_policy and not _principal_matches(statement.get("Principal"), request.caller):
+    if resource_policy and "NotPrincipal" in statement:
+        if _principal_matches(statement["NotPrincipal"], request.caller):
+            return False
+    elif resource_policy and not _principal_matches(statement.get("Principal"), request.caller):
         return False
     actions = as_list(statement.get("Action", statement.get("NotAction")))
     action_hit = any(_glob(a, request.action, ignore_case=True) for a in actions)

@@ -116,6 +116,58 @@ def network_auth_policy(account_ids: Iterable[str], organization_id: str | None)
     return {"Version": POLICY_VERSION, "Statement": statements}
 
 
+METHOD_KEY = "vpc-lattice-svcs:RequestMethod"
+
+
+def _with_condition(statement: dict[str, Any], key: str, values: list[str]) -> dict[str, Any]:
+    """`statement` also requiring `key` in `values` (StringEquals; any value of the key already there is kept
+    only where both agree, so a short form can only narrow a statement, never widen it)."""
+    condition = {operator: dict(clauses) for operator, clauses in (statement.get("Condition") or {}).items()}
+    equals = condition.setdefault("StringEquals", {})
+    if key in equals:
+        present = equals[key] if isinstance(equals[key], list) else [equals[key]]
+        values = [value for value in present if value in values]
+        if not values:
+            raise ValueError(f"{key} would have to be one of {present} and one of the short form's values: nothing is both")
+    equals[key] = values[0] if len(values) == 1 else sorted(values)
+    return {**statement, "Condition": condition}
+
+
+@_built_when_known
+def only_organizations(document: dict[str, Any], organization_ids: Iterable[str]) -> dict[str, Any]:
+    """"Authenticated principals of the organization only": every Allow also requires `aws:PrincipalOrgID`.
+
+    Anonymous requests carry no organization, so they are refused too.
+    """
+    wanted = sorted(set(organization_ids))
+    if not wanted:
+        raise ValueError("organization-only needs at least one organization ID")
+    return _narrow_allows(document, ORG_ID_KEY, wanted)
+
+
+@_built_when_known
+def only_methods(document: dict[str, Any], methods: Iterable[str]) -> dict[str, Any]:
+    """"These methods only" (`[GET, HEAD]`: read-only): every Allow also requires the request method."""
+    wanted = sorted({method.upper() for method in methods})
+    if not wanted:
+        raise ValueError("a methods short form needs at least one method")
+    return _narrow_allows(document, METHOD_KEY, wanted)
+
+
+def _narrow_allows(document: dict[str, Any], key: str, values: list[str]) -> dict[str, Any]:
+    statements = [
+        _with_condition(statement, key, values) if statement.get("Effect") == "Allow" else statement
+        for statement in document["Statement"]
+    ]
+    return {**document, "Statement": statements}
+
+
+@_built_when_known
+def with_statements(document: dict[str, Any], extra: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The generated policy extended with hand-written statements, after the generated ones."""
+    return {**document, "Statement": [*document["Statement"], *(dict(statement) for statement in extra)]}
+
+
 def as_input(document: dict[str, Any]) -> pulumi.Input[str]:
     """The policy as the provider's `policy` input: plain JSON when every value is known, an Output otherwise.
 

@@ -20,6 +20,8 @@ from pydantic.alias_generators import to_camel
 from .. import apimodel
 from . import auth_policies, routing
 from ..config import LatticeServiceSpec, ListenerSpec, RuleSpec, TargetGroupSpec, TargetSpec
+from ..config.access_log_specs import planned_destinations
+from ..config.association_specs import with_association_tags
 
 SERVICE = "aws:vpclattice/service:Service"
 TARGET_GROUP = "aws:vpclattice/targetGroup:TargetGroup"
@@ -28,6 +30,7 @@ LISTENER = "aws:vpclattice/listener:Listener"
 RULE = "aws:vpclattice/listenerRule:ListenerRule"
 AUTH_POLICY = "aws:vpclattice/authPolicy:AuthPolicy"
 ASSOCIATION = "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation"
+ACCESS_LOG_SUBSCRIPTION = "aws:vpclattice/accessLogSubscription:AccessLogSubscription"
 
 
 def tag_input(tags: Any) -> Any:
@@ -80,16 +83,36 @@ def rule(spec: RuleSpec, service_id: Any, listener_id: Any, group_ids: Mapping[s
 
 
 def auth_policy_document(spec: LatticeServiceSpec) -> dict[str, Any] | None:
-    """The service's auth policy, or None when it takes none (auth NONE)."""
-    if spec.auth_type != "AWS_IAM" or spec.allowed_callers is None:
+    """The service's auth policy, or None when it takes none (auth NONE): the hand-written `authPolicy`, or the
+    one generated from `allowedCallers` (narrowed by its short forms) and extended with `extraStatements`."""
+    if spec.auth_type != "AWS_IAM":
         return None
-    return auth_policies.service_auth_policy(
-        spec.allowed_callers.principals, spec.allowed_callers.organization_ids, spec.service_network_arn
+    if spec.auth_policy is not None:
+        return spec.auth_policy_document
+    callers = spec.allowed_callers
+    if callers is None:
+        return None
+    named = [*callers.principals, *callers.accounts]
+    # organizationOnly with named callers means "these, while in the organization", not "these, and everyone
+    # in the organization": the organization-wide statement is left out and the named ones are narrowed.
+    narrowing = callers.organization_only and bool(named)
+    document = auth_policies.service_auth_policy(
+        named, [] if narrowing else callers.organization_ids, spec.service_network_arn
     )
+    if callers.organization_only:
+        document = auth_policies.only_organizations(document, callers.organization_ids)
+    if callers.methods:
+        document = auth_policies.only_methods(document, callers.methods)
+    return auth_policies.with_statements(document, spec.extra_statement_documents)
 
 
 def association(spec: LatticeServiceSpec, service_id: Any) -> dict[str, Any]:
-    return {"service_identifier": service_id, "service_network_identifier": spec.service_network_arn, "tags": tag_input(spec.tags)}
+    return {
+        "service_identifier": service_id,
+        "service_network_identifier": spec.service_network_arn,
+        "tags": with_association_tags(tag_input(spec.tags), spec.association_tags),
+    }
+
 
 
 # pydantic's to_camel runs three regexes per call; the preflight converts the same few dozen keys for every child.
@@ -130,9 +153,17 @@ def planned_children(spec: LatticeServiceSpec) -> list[tuple[str, str, dict[str,
             planned.append((RULE, f"listeners[{index}].rules[{rule_index}]", rule(rule_spec, UNKNOWN, UNKNOWN, unknown_ids, tags)))
     document = auth_policy_document(spec)
     if document is not None:
-        planned.append((AUTH_POLICY, "allowedCallers", {"resource_identifier": UNKNOWN, "policy": _policy_text(document)}))
+        where = "authPolicy" if spec.auth_policy is not None else "allowedCallers"
+        planned.append((AUTH_POLICY, where, {"resource_identifier": UNKNOWN, "policy": _policy_text(document)}))
     if spec.service_network_arn is not None:
         planned.append((ASSOCIATION, "serviceNetworkArn", association(spec, UNKNOWN)))
+    destinations = iter(range(len(spec.access_log_destinations)))
+    for _role, destination_arn, log_type in planned_destinations(spec):
+        where = "accessLogs" if destination_arn is None else f"accessLogDestinations[{next(destinations)}]"
+        planned.append((ACCESS_LOG_SUBSCRIPTION, where, {
+            "resource_identifier": UNKNOWN, "destination_arn": destination_arn or UNKNOWN,
+            "service_network_log_type": log_type, "tags": dict(tags),
+        }))
     return planned
 
 

@@ -24,7 +24,7 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UnknownValueError
 
-from . import auth_policy_checks
+from . import auth_policy_checks, logging_checks
 from . import resource_access_checks as ra
 from . import resource_checks as rc
 from . import stack_checks
@@ -163,6 +163,7 @@ def all_policies() -> list[Policy]:
             "Every service network has an access-log subscription.",
             stack_checks.check_network_access_logs, ADVISORY, _EXEMPT,
         ),
+        stack_policy(logging_checks.POLICY_NAME, logging_checks.DESCRIPTION, logging_checks.check_network_log_destinations, ADVISORY, logging_checks.SCHEMA),
         resource_policy(
             "lattice-listener-https",
             "Listeners use HTTPS unless allow-listed in allowedHttpListeners.",

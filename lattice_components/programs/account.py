@@ -176,3 +176,5 @@ async def main() -> None:
     })
     if config.resource_gateways or config.resource_configurations:
         pulumi.export("resources", resources.register(config, network, in_account, joined))
+    if config.callers:  # read by `lattice plan`'s access matrix; nothing is deployed from it
+        pulumi.export("callers", {role: caller.export(account["id"], role) for role, caller in config.callers.items()})

@@ -80,6 +80,8 @@ def main() -> None:
             "allow_external_principals": any(not account.in_organization for account in config.accounts.values()),
             "access_logs": config.network.access_logs,
             "access_log_retention_days": config.network.access_log_retention_days,
+            # Hand-written policy (file already read) and log destinations, as the component takes them.
+            **config.network.model_dump(include={"access_log_destinations", "auth_policy", "extra_statements"}, exclude_none=True),
             "tags": config.network.tags,
         },
         opts=pulumi.ResourceOptions(

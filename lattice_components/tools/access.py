@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..iam.evaluator import (
@@ -253,6 +253,10 @@ def evaluate(request: Request, topology: Topology) -> Decision:
 def _evaluate_on_port(
     request: Request, topology: Topology, network: ServiceNetwork, service: Service, port: int | None
 ) -> Decision:
+    protocols = {listener.protocol.upper() for listener in service.listeners if listener.port == port}
+    if request.secure_transport is None and len(protocols) == 1:
+        # aws:SecureTransport is what the listener the request arrives on speaks
+        request = replace(request, secure_transport=protocols.pop() in ("HTTPS", "TLS_PASSTHROUGH"))
     layers = [
         _Layer(True, [f"VPC {request.caller.vpc_id} and service {service.arn} are associated with {network.arn}"]),
         _security_group_layer(network.vpc_associations[request.caller.vpc_id], port, request, topology),
@@ -281,6 +285,7 @@ def access_matrix(
     action: str = ACTION_INVOKE,
     method: str | None = None,
     path: str | None = None,
+    headers: Mapping[str, Mapping[str, str] | None] | None = None,
 ) -> dict[tuple[str, str], Decision]:
     """(caller label, service ARN) -> Decision for every caller and service.
 
@@ -288,6 +293,7 @@ def access_matrix(
     services: service ARNs to include; default: every service in `topology`.
     action, method, path: the request every cell asks about; method/path None = not given (statements
         that depend on them make the cell not evaluable).
+    headers: caller label -> the headers that caller sends (absent or None = not given).
     """
     service_arns = list(services) if services is not None else [s.arn for s in topology.services]
     matrix: dict[tuple[str, str], Decision] = {}
@@ -302,7 +308,11 @@ def access_matrix(
             alternatives = [
                 (
                     f"via {network.arn}",
-                    evaluate(Request(caller, network.arn, service_arn, action, method, path), topology),
+                    evaluate(
+                        Request(caller, network.arn, service_arn, action, method, path,
+                                headers=(headers or {}).get(caller.label)),
+                        topology,
+                    ),
                 )
                 for network in networks
             ]

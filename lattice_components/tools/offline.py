@@ -24,6 +24,7 @@ from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.settings import set_root_resource
 
 from ..config import ConfigError
+from ..config.auth_policy_specs import stack_directory
 from .environments import (  # noqa: F401 (re-exported: callers read environments through `offline`)
     ACCOUNT_STACKS_DIR,
     REPO_ROOT,
@@ -244,8 +245,11 @@ def run_program(
             await result
         exported.update(await pulumi.Output.from_input(dict(root.outputs)).future() or {})
 
+    # A program run on its own (not through run_network_stack/run_account_stack) reads this checkout's files.
+    directory = REPO_ROOT / ACCOUNT_STACKS_DIR if project == ACCOUNT_PROJECT else REPO_ROOT
     try:
-        pulumi.runtime.test(drive)()
+        with stack_directory(directory, unless_set=True):
+            pulumi.runtime.test(drive)()
     except Exception as error:
         # Kept on the error so a test can prove that bad config stopped the program before any registration.
         error.registrations = list(monitor.registrations)  # type: ignore[attr-defined]
@@ -268,15 +272,16 @@ def run_network_stack(
     from ..programs import network
 
     config = config if config is not None else load_stack_file(network_stack_file(env, root), root)
-    return run_program(
-        network.main,
-        project=NETWORK_PROJECT,
-        stack=env,
-        config=config,
-        account_id=_network_owner_id(config),
-        region=str(config.get("aws:region", "us-east-1")),
-        organization=organization,
-    )
+    with stack_directory(root):  # where `authPolicyFile` paths start, as under the CLI (the project directory)
+        return run_program(
+            network.main,
+            project=NETWORK_PROJECT,
+            stack=env,
+            config=config,
+            account_id=_network_owner_id(config),
+            region=str(config.get("aws:region", "us-east-1")),
+            organization=organization,
+        )
 
 
 def run_account_stack(
@@ -293,27 +298,31 @@ def run_account_stack(
     path = root / ACCOUNT_STACKS_DIR / f"Pulumi.{stack}.yaml"
     config = config if config is not None else load_stack_file(path, root)
     entry = (network_outputs.get("accounts") or {}).get(config.get("lattice:account"), {})
-    return run_program(
-        account.main,
-        project=ACCOUNT_PROJECT,
-        stack=stack,
-        config=config,
-        account_id=str(entry.get("id", "000000000000")),
-        region=str(network_outputs.get("region", "us-east-1")),
-        stack_outputs={network_stack_name: network_outputs},
-        organization=organization,
-    )
+    with stack_directory(root / ACCOUNT_STACKS_DIR):
+        return run_program(
+            account.main,
+            project=ACCOUNT_PROJECT,
+            stack=stack,
+            config=config,
+            account_id=str(entry.get("id", "000000000000")),
+            region=str(network_outputs.get("region", "us-east-1")),
+            stack_outputs={network_stack_name: network_outputs},
+            organization=organization,
+        )
 
 
-def check_account_config(stack: str, config: dict[str, Any], organization: str | None = None) -> None:
+def check_account_config(
+    stack: str, config: dict[str, Any], organization: str | None = None, root: Path = REPO_ROOT
+) -> None:
     """Run only the account program's config reading (no network to read): its `ConfigError`, if any.
     For the plan of an environment whose network stack's own config is invalid."""
     from ..programs import account
 
-    run_program(
-        lambda: account.read_config(stack), project=ACCOUNT_PROJECT, stack=stack, config=config,
-        account_id="000000000000", region="us-east-1", organization=organization,
-    )
+    with stack_directory(root / ACCOUNT_STACKS_DIR):
+        run_program(
+            lambda: account.read_config(stack), project=ACCOUNT_PROJECT, stack=stack, config=config,
+            account_id="000000000000", region="us-east-1", organization=organization,
+        )
 
 
 @dataclass
@@ -369,7 +378,7 @@ def run_environment(env: str, root: Path = REPO_ROOT, organization: str | None =
                 raise not_this_repositorys_network(entry, root, organization, envs)
             assert entry.config is not None
             if network is None:
-                check_account_config(entry.stack, entry.config, organization)
+                check_account_config(entry.stack, entry.config, organization, root)
                 continue
             outputs = network.outputs if entry.reference == own_network else {}
             accounts.append(run_account_stack(

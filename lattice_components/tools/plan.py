@@ -252,13 +252,13 @@ def access_markdown(rows: list[dict[str, Any]]) -> list[str]:
     lines = [
         "### Access matrix",
         "",
-        "Computed by evaluating the generated network and service auth policies with the VPC associations.",
+        "Computed by evaluating the registered (generated or hand-written) network and service auth policies with the VPC associations.",
         "",
         "| caller | from VPC | service | decision | why |",
         "|---|---|---|---|---|",
     ]
     for row in rows:
-        decision = "✅ allowed" if row["allowed"] else "⛔ denied"
+        decision = "✅ allowed" if row["allowed"] else "⛔ denied" if row["evaluable"] else "❓ cannot tell"
         lines.append(f"| `{row['caller']}` | `{row['vpc']}` | {row['service']} | {decision} | {_why(row)} |")
     return lines + ["", f"Callers' identity-based policies are not modelled (assumed to allow). {UNDECLARED}"]
 
@@ -271,7 +271,7 @@ def access_table(rows: list[dict[str, Any]], title: str):
     for column in ("caller", "from VPC", "service", "decision", "why"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        decision = "[green]allowed[/]" if row["allowed"] else "[red]denied[/]"
+        decision = "[green]allowed[/]" if row["allowed"] else "[red]denied[/]" if row["evaluable"] else "[yellow]cannot tell[/]"
         table.add_row(row["caller"], row["vpc"], row["service"], decision, _why(row))
     return table
 

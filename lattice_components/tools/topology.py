@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from . import access, offline, resource_access
+from . import access, declared_callers, offline, resource_access
 
 SN = "aws:vpclattice/serviceNetwork:ServiceNetwork"
 SERVICE = "aws:vpclattice/service:Service"
@@ -108,7 +108,7 @@ def _declared_principals(topology: access.Topology) -> list[str]:
     for service in topology.services:
         if not service.auth_policy:
             continue
-        for statement in json.loads(service.auth_policy)["Statement"]:
+        for statement in access.as_list(json.loads(service.auth_policy)["Statement"]):
             aws = (statement.get("Principal") or {}).get("AWS", []) if isinstance(statement.get("Principal"), dict) else []
             principals += [aws] if isinstance(aws, str) else aws
     return sorted({p for p in principals if ":role/" in p or ":user/" in p})
@@ -122,7 +122,9 @@ def callers(env_run: offline.EnvironmentRun, topology: access.Topology) -> list[
     organization = _organization_id(env_run)
     vpcs = consumer_vpcs(env_run)
     found: list[access.Caller] = []
-    for principal in _declared_principals(topology):
+    # A caller a hand-written policy admits by tag or organization is named by no policy: its account declares it.
+    named = sorted({*_declared_principals(topology), *declared_callers.declared(env_run)})
+    for principal in named:
         account_id = principal.split(":")[4]
         owned = [vpc for vpc in vpcs if vpc.account_id == account_id] or [ConsumerVpc("", account_id, "(no VPC)", None)]
         for vpc in owned:
@@ -143,7 +145,7 @@ def callers(env_run: offline.EnvironmentRun, topology: access.Topology) -> list[
 
 def _organization_id(env_run: offline.EnvironmentRun) -> str | None:
     for _, policy in _resources(env_run, AUTH_POLICY):
-        for statement in json.loads(policy.inputs["policy"])["Statement"]:
+        for statement in access.as_list(json.loads(policy.inputs["policy"])["Statement"]):
             org = statement.get("Condition", {}).get("StringEquals", {}).get("aws:PrincipalOrgID")
             if org:
                 return org if isinstance(org, str) else org[0]
@@ -159,8 +161,10 @@ def _named(reason: str, names: dict[str, str]) -> str:
 def access_rows(env_run: offline.EnvironmentRun) -> list[dict[str, Any]]:
     """The access matrix as rows: caller, VPC, service, allowed, reasons."""
     topology = build(env_run)
-    everyone = callers(env_run, topology)
-    matrix = access.access_matrix(everyone, topology)
+    # Declared callers (lattice:callers) bring their tags, methods and headers: one row per method they send.
+    rows = declared_callers.with_declarations(callers(env_run, topology), declared_callers.declared(env_run))
+    everyone = [caller for caller, _, _ in rows]
+    matrix = declared_callers.access_matrix(rows, topology)
     names = {service.arn: service.name or service.arn for service in topology.services}
     by_label = {caller.label: caller for caller in everyone}
     rows = [

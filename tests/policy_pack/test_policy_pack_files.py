@@ -44,6 +44,7 @@ def test_example_configs_name_real_policies_levels_and_declared_properties(env):
 def test_prod_turns_the_advisory_for_prod_policies_mandatory():
     prod = json.loads((PACK_DIR / "policy-config.prod.json").read_text())
     hygiene = {"lattice-listener-https", "lattice-required-tags", "lattice-forward-weights",
-               "lattice-resource-ports", "lattice-resource-gateway-subnets"}  # the last two: resource access (#15)
+               "lattice-resource-ports", "lattice-resource-gateway-subnets",
+               "lattice-network-log-destinations"}  # resource access (#15), production networks log (#14)
     assert {name for name, entry in prod.items() if entry.get("enforcementLevel") == "mandatory"} == hygiene
     assert all(POLICIES[name].enforcement_level.value == "advisory" for name in hygiene)
