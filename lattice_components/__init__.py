@@ -27,6 +27,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .components import (
         AuthType,
+        DnsIpAddressType,
+        EndpointIpAddressType,
+        ResourceConfigDnsResolution,
+        ResourceConfigurationProtocol,
+        ResourceConfigurationType,
+        ResourceGatewayIpAddressType,
         HealthCheckProtocol,
         HealthCheckProtocolVersion,
         ListenerProtocol,
@@ -53,6 +59,12 @@ if TYPE_CHECKING:
 
 _EXPORTS = {
     "AuthType": ".components",
+    "DnsIpAddressType": ".components",
+    "EndpointIpAddressType": ".components",
+    "ResourceConfigDnsResolution": ".components",
+    "ResourceConfigurationProtocol": ".components",
+    "ResourceConfigurationType": ".components",
+    "ResourceGatewayIpAddressType": ".components",
     "HealthCheckProtocol": ".components",
     "HealthCheckProtocolVersion": ".components",
     "ListenerProtocol": ".components",

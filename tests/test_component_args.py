@@ -14,10 +14,19 @@ import pytest
 from pydantic.alias_generators import to_camel
 
 from helpers import run_component
-from lattice_components import ConsumerVpcAttachment, LatticeService, ServiceNetwork, ShareAccepter
+from lattice_components import (
+    ConsumerVpcAttachment,
+    LatticeService,
+    ResourceConfiguration,
+    ResourceGateway,
+    ServiceNetwork,
+    ServiceNetworkEndpoint,
+    ShareAccepter,
+)
 from lattice_components.config import ConfigError
 
 NETWORK_ARN = "arn:aws:vpc-lattice:us-east-1:123456789012:servicenetwork/sn-0123456789abcdef0"
+GATEWAY_ID = "rgw-0123456789abcdef0"
 
 VALID: dict[type, dict[str, Any]] = {
     ServiceNetwork: {
@@ -50,7 +59,43 @@ VALID: dict[type, dict[str, Any]] = {
         "region": "us-east-1", "tags": {"Team": "frontend"},
     },
     ShareAccepter: {"share_arn": "arn:aws:ram:us-east-1:123456789012:resource-share/abc"},
+    ResourceGateway: {
+        "name": "db-gateway", "vpc_id": "vpc-0a1b2c3d", "subnet_ids": ["subnet-0b1a2c3d", "subnet-0b1a2c3e"],
+        "security_group_ids": ["sg-0123456789abcdef0"], "ip_address_type": "DUALSTACK", "ipv4_addresses_per_eni": 8,
+        "resource_config_dns_resolution": "IN_VPC", "tags": {"Team": "data"},
+    },
+    ResourceConfiguration: {
+        "name": "replicas", "type": "GROUP", "resource_gateway_id": GATEWAY_ID, "port_ranges": ["5432", "8000-8080"],
+        "protocol": "TCP",
+        "children": {
+            "replica-a": {"dns_name": "a.replicas.example.com", "dns_ip_address_type": "IPV4", "port_ranges": ["6432"],
+                          "custom_domain_name": "a.replicas.example.com", "tags": {"Replica": "a"}},
+            "replica-b": {"ip_address": "10.1.30.10"},
+        },
+        "custom_domain_name": "replicas.example.com", "domain_verification_id": "dv-0123456789abcdef0",
+        "allow_association_to_shareable_service_network": True, "associate": True, "service_network_arn": NETWORK_ARN,
+        "private_dns_enabled": True, "share_principals": ["111111111111"], "allow_external_principals": False,
+        "tags": {"Team": "data"},
+    },
+    ServiceNetworkEndpoint: {
+        "vpc_id": "vpc-0a1b2c3d", "subnet_ids": ["subnet-0a11c0de"], "service_network_arn": NETWORK_ARN,
+        "security_group_ids": ["sg-0123456789abcdef0"], "create_security_group": {"client_cidrs": ["10.3.0.0/16"], "ports": [5432]},
+        "private_dns_enabled": True, "ip_address_type": "ipv4", "tags": {"Team": "reporting"},
+    },
 }
+
+MORE_VALID: list[tuple[type, dict[str, Any]]] = [
+    # the arguments a GROUP takes none of: a SINGLE resource by DNS name, an ARN resource
+    (ResourceConfiguration, {
+        "name": "orders-db", "type": "SINGLE", "resource_gateway_id": GATEWAY_ID, "dns_name": "orders-db.example.com",
+        "dns_ip_address_type": "IPV6", "port_ranges": ["5432"], "associate": False,
+    }),
+    (ResourceConfiguration, {
+        "name": "orders-rds", "type": "ARN", "resource_gateway_id": GATEWAY_ID,
+        "arn": "arn:aws:rds:us-east-1:123456789012:db:orders", "service_network_arn": NETWORK_ARN,
+    }),
+]
+"""Valid arguments the wrong-type table also varies, for what `VALID` cannot hold at once."""
 
 WRONG_TYPES = {
     # the type of a valid value -> values of other types a careless caller (or YAML) could pass
@@ -109,25 +154,28 @@ def names(message: str, path: tuple[Any, ...]) -> bool:
 
 
 def camel(text: str) -> str:
-    return re.sub(r"\b[a-z]+(?:_[a-z]+)+\b", lambda found: to_camel(found.group(0)), text)
+    return re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", lambda found: to_camel(found.group(0)), text)
 
 
-USER_KEYS = {("target_groups",), ("tags",)}
-"""Containers whose keys are the caller's names, not arguments: a wrong-type value there is still refused."""
+def user_keyed(path: tuple[Any, ...]) -> bool:
+    """Containers whose keys are the caller's names, not arguments (target groups, children, tags at any depth):
+    a wrong-type value there is still refused."""
+    return path in {("target_groups",), ("children",)} or path[-1:] == ("tags",)
+
 
 CASES = [
-    pytest.param(component, path, bad, id=f"{component.__name__}-{shown(path)}={bad!r}")
-    for component, args in VALID.items()
+    pytest.param(component, args, path, bad, id=f"{component.__name__}-{args.get('type', '')}-{shown(path)}={bad!r}")
+    for component, args in [*VALID.items(), *MORE_VALID]
     for path, value in leaves(args)
-    if not isinstance(path[-1], str) or path[:-1] not in USER_KEYS or isinstance(value, dict)
+    if not isinstance(path[-1], str) or not user_keyed(path[:-1]) or isinstance(value, dict)
     for bad in WRONG_TYPES[type(value)]
     if not (isinstance(value, int) and isinstance(bad, bool) is False and bad == value)
 ]
 
 
-@pytest.mark.parametrize(("component", "path", "bad"), CASES)
-def test_a_wrong_type_anywhere_is_refused_naming_its_path(component, path, bad):
-    message = refused(component, put(VALID[component], path, bad))
+@pytest.mark.parametrize(("component", "args", "path", "bad"), CASES)
+def test_a_wrong_type_anywhere_is_refused_naming_its_path(component, args, path, bad):
+    message = refused(component, put(args, path, bad))
     assert names(message, path) or names(message, path[:-1]), message
 
 
@@ -140,6 +188,10 @@ REQUIRED = [
     (LatticeService, ("listeners", 0, "rules", 0, "match", "headers", 0, "name")),
     (ServiceNetwork, ("name",)), (ConsumerVpcAttachment, ("vpc_id",)), (ConsumerVpcAttachment, ("service_network_arn",)),
     (ConsumerVpcAttachment, ("create_security_group", "client_cidrs")), (ShareAccepter, ("share_arn",)),
+    (ResourceGateway, ("name",)), (ResourceGateway, ("vpc_id",)), (ResourceGateway, ("subnet_ids",)),
+    (ResourceConfiguration, ("name",)), (ResourceConfiguration, ("resource_gateway_id",)),
+    (ServiceNetworkEndpoint, ("vpc_id",)), (ServiceNetworkEndpoint, ("subnet_ids",)),
+    (ServiceNetworkEndpoint, ("service_network_arn",)), (ServiceNetworkEndpoint, ("create_security_group", "client_cidrs")),
 ]
 
 
@@ -154,7 +206,7 @@ OBJECTS = [
     (component, path)
     for component, args in VALID.items()
     for path, value in [((), args), *leaves(args)]
-    if isinstance(value, dict) and path not in USER_KEYS
+    if isinstance(value, dict) and not user_keyed(path)
 ]
 
 
@@ -202,6 +254,15 @@ PLAIN = [
     (LatticeService, ("target_groups", "orders-stable", "targets")), (LatticeService, ("custom_domain_name",)),
     (ConsumerVpcAttachment, ("security_group_ids",)), (ConsumerVpcAttachment, ("create_security_group", "ports")),
     (ConsumerVpcAttachment, ("private_dns_enabled",)),
+    (ResourceGateway, ("name",)), (ResourceGateway, ("ip_address_type",)), (ResourceGateway, ("ipv4_addresses_per_eni",)),
+    (ResourceGateway, ("resource_config_dns_resolution",)),
+    (ResourceConfiguration, ("name",)), (ResourceConfiguration, ("type",)), (ResourceConfiguration, ("port_ranges",)),
+    (ResourceConfiguration, ("port_ranges", 0)), (ResourceConfiguration, ("protocol",)), (ResourceConfiguration, ("children",)),
+    (ResourceConfiguration, ("children", "replica-a", "port_ranges")), (ResourceConfiguration, ("custom_domain_name",)),
+    (ResourceConfiguration, ("associate",)), (ResourceConfiguration, ("private_dns_enabled",)),
+    (ResourceConfiguration, ("share_principals",)), (ResourceConfiguration, ("allow_external_principals",)),
+    (ServiceNetworkEndpoint, ("security_group_ids",)), (ServiceNetworkEndpoint, ("create_security_group", "ports")),
+    (ServiceNetworkEndpoint, ("private_dns_enabled",)), (ServiceNetworkEndpoint, ("ip_address_type",)),
 ]
 
 

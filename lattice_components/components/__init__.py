@@ -11,6 +11,12 @@ from .service_network_endpoint import ServiceNetworkEndpoint, ServiceNetworkEndp
 from .share_accepter import ShareAccepter, ShareAccepterArgs
 from .enums import (
     AuthType,
+    DnsIpAddressType,
+    EndpointIpAddressType,
+    ResourceConfigDnsResolution,
+    ResourceConfigurationProtocol,
+    ResourceConfigurationType,
+    ResourceGatewayIpAddressType,
     HealthCheckProtocol,
     HealthCheckProtocolVersion,
     ListenerProtocol,
@@ -22,6 +28,12 @@ from .enums import (
 
 __all__ = [
     "AuthType",
+    "DnsIpAddressType",
+    "EndpointIpAddressType",
+    "ResourceConfigDnsResolution",
+    "ResourceConfigurationProtocol",
+    "ResourceConfigurationType",
+    "ResourceGatewayIpAddressType",
     "HealthCheckProtocol",
     "HealthCheckProtocolVersion",
     "ListenerProtocol",

@@ -8,26 +8,34 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from ..config import ConfigError, ResourceConfigurationArgsSpec, validate_args
+from .enums import DnsIpAddressType, ResourceConfigurationProtocol, ResourceConfigurationType
+from .service_network import principal_label
+from ..config import ResourceConfigurationArgsSpec, validate_args
 from ..inputs import resource_inputs
 
 TYPE_TOKEN = "lattice:index:ResourceConfiguration"
 
+# As for the other components (`lattice_service.py`): names, the type, the protocol, port ranges, domains and
+# switches are plain, decided and checked before anything is registered; the resource's address or ARN, the
+# gateway, the network, the domain verification, RAM principals and tags name other resources or may come from
+# them, so they are `pulumi.Input`s, validated with the same rules when they resolve (`config.args`). Children
+# and principals become one child resource each, so their lists and maps are plain, their values need not be.
+
 
 class ChildResource(TypedDict):
-    """A CHILD resource of a GROUP configuration: exactly one of `dns_name` or `ip_address`."""
+    """A CHILD resource of a GROUP configuration: exactly one of `dns_name` or `ip_address` (which one is plain: it decides the definition)."""
 
-    dns_name: NotRequired[str]
-    """A DNS name the gateway resolves."""
-    dns_ip_address_type: NotRequired[str]
+    dns_name: NotRequired[pulumi.Input[str]]
+    """A DNS name the gateway resolves (`replica.address`)."""
+    dns_ip_address_type: NotRequired[DnsIpAddressType]
     """IPV4 (default) or IPV6: what the DNS name resolves to."""
-    ip_address: NotRequired[str]
-    """An IP address in the gateway's VPC."""
+    ip_address: NotRequired[pulumi.Input[str]]
+    """An IP address in the gateway's VPC (`instance.private_ip`)."""
     port_ranges: NotRequired[list[str]]
-    """Ports (`"5432"`, `"8000-8080"`); default: the group's."""
+    """Ports (`"5432"`, `"8000-8080"`); default: the group's; plain, checked against the API's ranges before registration."""
     custom_domain_name: NotRequired[str]
     """A subdomain of the group's domain."""
-    tags: NotRequired[dict[str, str]]
+    tags: NotRequired[pulumi.Input[dict[str, pulumi.Input[str]]]]
     """Tags on this child (the group's are added)."""
 
 
@@ -35,42 +43,42 @@ class ResourceConfigurationArgs(TypedDict):
     """Arguments of `ResourceConfiguration`."""
 
     name: str
-    """Configuration name: 3-40 lowercase letters, digits and hyphens, not starting with `rcfg-`; unique per account."""
-    type: NotRequired[str]
-    """SINGLE (default: one DNS name or IP), GROUP (with `children`) or ARN (an AWS resource such as an RDS database)."""
+    """Configuration name: 3-40 lowercase letters, digits and hyphens, not starting with `rcfg-`; unique per account; plain: checked against the API's rule before registration."""
+    type: NotRequired[ResourceConfigurationType]
+    """SINGLE (default: one DNS name or IP), GROUP (with `children`) or ARN (an AWS resource such as an RDS database); plain, because it decides the children and which other arguments apply."""
     resource_gateway_id: pulumi.Input[str]
-    """The resource gateway (`rgw-...`, or a `ResourceGateway`'s `resource_gateway_id`)."""
-    dns_name: NotRequired[str]
-    """SINGLE: the resource's DNS name (one of `dns_name`, `ip_address`, `arn`)."""
-    dns_ip_address_type: NotRequired[str]
+    """The resource gateway (`rgw-...` or its ARN, or a `ResourceGateway`'s `resource_gateway_id`)."""
+    dns_name: NotRequired[pulumi.Input[str]]
+    """SINGLE: the resource's DNS name (`database.address`); one of `dns_name`, `ip_address`, `arn`."""
+    dns_ip_address_type: NotRequired[DnsIpAddressType]
     """IPV4 (default) or IPV6: what `dns_name` resolves to."""
-    ip_address: NotRequired[str]
-    """SINGLE: the resource's IP address in the gateway's VPC."""
-    arn: NotRequired[str]
-    """ARN: the AWS resource's ARN (an RDS database or cluster, ...)."""
+    ip_address: NotRequired[pulumi.Input[str]]
+    """SINGLE: the resource's IP address in the gateway's VPC (`instance.private_ip`)."""
+    arn: NotRequired[pulumi.Input[str]]
+    """ARN: the AWS resource's ARN (an RDS database or cluster, `database.arn`)."""
     port_ranges: NotRequired[list[str]]
-    """SINGLE and GROUP (required): ports consumers may use, `"5432"` or `"8000-8080"` within 1-65535; ARN takes none."""
-    protocol: NotRequired[str]
+    """SINGLE and GROUP (required): ports consumers may use, `"5432"` or `"8000-8080"` within 1-65535; ARN takes none; plain, checked before registration."""
+    protocol: NotRequired[ResourceConfigurationProtocol]
     """TCP (the API's default and only value for these types)."""
     children: NotRequired[dict[str, ChildResource]]
-    """GROUP: its CHILD resources by name (at most 60 by default quota)."""
+    """GROUP: its CHILD resources by name (at most 60 by default quota), one child configuration each."""
     custom_domain_name: NotRequired[str]
-    """A domain consumers use for the resource (private DNS on the association needs one)."""
-    domain_verification_id: NotRequired[str]
-    """A verified domain (`dv-...`) covering `custom_domain_name`."""
+    """A domain consumers use for the resource (private DNS on the association needs one); plain, because that rule is checked before registration."""
+    domain_verification_id: NotRequired[pulumi.Input[str]]
+    """A verified domain (`dv-...`, or `verification.id`) covering `custom_domain_name`."""
     allow_association_to_shareable_service_network: NotRequired[bool]
     """May join a RAM-shared network; defaults to true when `associate` is."""
     associate: NotRequired[bool]
-    """Associate with `service_network_arn` (default true)."""
+    """Associate with `service_network_arn` (default true); plain, because it decides whether the association exists."""
     service_network_arn: NotRequired[pulumi.Input[str]]
-    """The service network to associate with."""
+    """The service network to associate with (its ARN, so the association works across accounts)."""
     private_dns_enabled: NotRequired[bool]
     """Private DNS for `custom_domain_name` in the consumers' VPCs (on the association)."""
-    share_principals: NotRequired[list[str]]
-    """RAM principals to share the configuration with: account IDs, OU or organization ARNs."""
+    share_principals: NotRequired[list[pulumi.Input[str]]]
+    """RAM principals to share the configuration with: account IDs, OU or organization ARNs, each once; one principal association each, so the list itself is plain."""
     allow_external_principals: NotRequired[bool]
     """Let the share reach accounts outside the organization (default false); they accept it with `ShareAccepter`."""
-    tags: NotRequired[dict[str, str]]
+    tags: NotRequired[pulumi.Input[dict[str, pulumi.Input[str]]]]
     """Tags on every resource the component creates."""
 
 
@@ -95,13 +103,15 @@ class ResourceConfiguration(pulumi.ComponentResource):
         join_after: Sequence[pulumi.Resource] = (),
     ):
         """`join_after`: resources the network association waits for (the network's RAM share acceptance)."""
+        # Every argument, and the inputs of every child against the AWS API model, before the first
+        # registration (this component's own included); an Output is checked again when it resolves.
+        spec = validate_args(
+            ResourceConfigurationArgsSpec, args, TYPE_TOKEN, name, args_type=ResourceConfigurationArgs,
+            checks=[resource_inputs.configuration_preflight],
+        )
         super().__init__(TYPE_TOKEN, name, None, opts)
-        spec = validate_args(ResourceConfigurationArgsSpec, dict(args), TYPE_TOKEN, name)
-        problems = resource_inputs.preflight({}, {spec.name: spec}, spec.service_network_arn)
-        if problems:
-            raise ConfigError([f"args.{problem.split(': ', 1)[1]}" for problem in problems], f"{TYPE_TOKEN} {name!r}")
         child = pulumi.ResourceOptions(parent=self)
-        tags = dict(spec.tags)
+        tags = spec.tags
 
         configuration = aws.vpclattice.ResourceConfiguration(
             f"{name}-configuration", **resource_inputs.configuration(spec.name, spec, spec.resource_gateway_id), opts=child
@@ -131,9 +141,10 @@ class ResourceConfiguration(pulumi.ComponentResource):
             aws.ram.ResourceAssociation(
                 f"{name}-share-configuration", resource_arn=configuration.arn, resource_share_arn=share.arn, opts=child
             )
-            for principal in spec.share_principals:
+            for index, principal in enumerate(spec.share_principals):
                 aws.ram.PrincipalAssociation(
-                    f"{name}-share-{principal.rsplit('/', 1)[-1]}", principal=principal, resource_share_arn=share.arn, opts=child
+                    f"{name}-share-{principal_label(principal, index)}", principal=principal,
+                    resource_share_arn=share.arn, opts=child,
                 )
             share_arn = share.arn
 

@@ -6,30 +6,35 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from ..config import ConfigError, ResourceGatewayArgsSpec, validate_args
+from .enums import ResourceConfigDnsResolution, ResourceGatewayIpAddressType
+from ..config import ResourceGatewayArgsSpec, validate_args
 from ..inputs import resource_inputs
 
 TYPE_TOKEN = "lattice:index:ResourceGateway"
+
+# As for the other components (`lattice_service.py`): the name and the modes are plain, decided and checked
+# before anything is registered; the VPC, subnets, security groups and tags name other resources or may come
+# from them, so they are `pulumi.Input`s, validated with the same rules when they resolve (`config.args`).
 
 
 class ResourceGatewayArgs(TypedDict):
     """Arguments of `ResourceGateway`."""
 
     name: str
-    """Gateway name: 3-40 lowercase letters, digits and hyphens, not starting with `rgw-`."""
-    vpc_id: str
-    """The VPC the resources are in (`vpc-...`)."""
-    subnet_ids: list[str]
-    """Subnets of that VPC (`subnet-...`), ideally one per Availability Zone: a consumer's endpoint must share an AZ with the gateway."""
-    security_group_ids: NotRequired[list[str]]
-    """0-5 security groups on the gateway's interfaces; their egress rules decide which resources it may reach."""
-    ip_address_type: NotRequired[str]
-    """IPV4 (default), IPV6 or DUALSTACK; must suit the subnets and the resources."""
+    """Gateway name: 3-40 lowercase letters, digits and hyphens, not starting with `rgw-`; plain: a name you choose, checked against the API's rule before registration."""
+    vpc_id: pulumi.Input[str]
+    """The VPC the resources are in (`vpc-...`, or `vpc.id`)."""
+    subnet_ids: pulumi.Input[list[pulumi.Input[str]]]
+    """Subnets of that VPC (`subnet-...`, or `subnet.id`), at least one and each once, ideally one per Availability Zone: a consumer's endpoint must share an AZ with the gateway."""
+    security_group_ids: NotRequired[pulumi.Input[list[pulumi.Input[str]]]]
+    """0-5 security groups on the gateway's interfaces (`group.id`); their egress rules decide which resources it may reach."""
+    ip_address_type: NotRequired[ResourceGatewayIpAddressType]
+    """IPV4 (default), IPV6 or DUALSTACK; must suit the subnets and the resources; plain, because it decides whether `ipv4_addresses_per_eni` applies."""
     ipv4_addresses_per_eni: NotRequired[int]
-    """IPv4 addresses per interface, 1-62 (the API's default is 16); IPV4 and DUALSTACK only."""
-    resource_config_dns_resolution: NotRequired[str]
+    """IPv4 addresses per interface, 1-62 (the API's default is 16); IPV4 and DUALSTACK only; plain, a count checked before registration."""
+    resource_config_dns_resolution: NotRequired[ResourceConfigDnsResolution]
     """How DNS names of its resource configurations resolve: PUBLIC (the API's default) or IN_VPC."""
-    tags: NotRequired[dict[str, str]]
+    tags: NotRequired[pulumi.Input[dict[str, pulumi.Input[str]]]]
     """Tags on the gateway."""
 
 
@@ -42,11 +47,13 @@ class ResourceGateway(pulumi.ComponentResource):
     """The gateway ARN."""
 
     def __init__(self, name: str, args: ResourceGatewayArgs, opts: pulumi.ResourceOptions | None = None):
+        # Every argument, and the gateway's inputs against the AWS API model, before the first registration
+        # (this component's own included); an Output is checked again when it resolves.
+        spec = validate_args(
+            ResourceGatewayArgsSpec, args, TYPE_TOKEN, name, args_type=ResourceGatewayArgs,
+            checks=[resource_inputs.gateway_preflight],
+        )
         super().__init__(TYPE_TOKEN, name, None, opts)
-        spec = validate_args(ResourceGatewayArgsSpec, dict(args), TYPE_TOKEN, name)
-        problems = resource_inputs.preflight({spec.name: spec}, {}, None)
-        if problems:
-            raise ConfigError([f"args.{problem.split(': ', 1)[1]}" for problem in problems], f"{TYPE_TOKEN} {name!r}")
         gateway = aws.vpclattice.ResourceGateway(
             f"{name}-gateway", **resource_inputs.gateway(spec.name, spec), opts=pulumi.ResourceOptions(parent=self)
         )

@@ -3,7 +3,7 @@
 - `base`: API-model limits as pydantic constraints, resource names and IDs, the `Spec` base class.
 - `services`: a Lattice service (target groups, listeners, rules, allowed callers).
 - `stacks`: the shared-network stack's and an account stack's config, consumer VPCs.
-- `resources`, `endpoints`: resource gateways, resource configurations, service-network VPC endpoints.
+- `resources`, `resource_args`, `endpoints`: resource gateways, resource configurations, service-network VPC endpoints.
 - `reader`: reading `pulumi.Config` and turning validation errors into one line per problem.
 - `args`: the same schema applied to a component's `args` (and the args only components take), Outputs included.
 - `errors`: `ConfigError`, which stops a program before any resource is registered.
@@ -30,13 +30,8 @@ from .services import (
     WeightedTargetSpec,
 )
 from .endpoints import ServiceNetworkEndpointSpec
-from .resources import (
-    ChildResourceSpec,
-    ResourceConfigurationArgsSpec,
-    ResourceConfigurationSpec,
-    ResourceGatewayArgsSpec,
-    ResourceGatewaySpec,
-)
+from .resources import ChildResourceSpec, ResourceConfigurationSpec, ResourceGatewaySpec
+from .resource_args import ChildResourceArgsSpec, ResourceConfigurationArgsSpec, ResourceGatewayArgsSpec
 from .stacks import (
     AccountSpec,
     AccountStackConfig,
@@ -52,6 +47,7 @@ __all__ = [
     "AccountStackConfig",
     "ActionSpec",
     "AllowedCallersSpec",
+    "ChildResourceArgsSpec",
     "ChildResourceSpec",
     "ConfigError",
     "ConsumerSpec",

@@ -23,7 +23,7 @@ from pydantic.alias_generators import to_camel
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
 from ..apimodel import model
-from .base import Spec, api_enum, api_range, documented_range, name_checker, rule_error
+from .base import Deferred, Spec, Tags, api_enum, api_range, documented_range, is_output, name_checker, rule_error
 
 _GW = "CreateResourceGateway"
 _RC = "CreateResourceConfiguration"
@@ -78,14 +78,14 @@ def parse_port_range(value: str) -> tuple[int, int]:
     return int(low), int(high or low)
 
 
-def _check_port_range(value: str) -> str:
+def check_port_range(value: str) -> str:
     problem = port_range_problem(value)
     if problem:
         raise ValueError(problem)
     return value
 
 
-PortRange = Annotated[str, BeforeValidator(_as_text), AfterValidator(_check_port_range)]
+PortRange = Annotated[str, BeforeValidator(_as_text), AfterValidator(check_port_range)]
 """YAML reads `5432` as a number; a port range is text in the API."""
 PortRanges = Annotated[list[PortRange], Field(min_length=1)]
 
@@ -101,30 +101,53 @@ def host_name_problem(value: str) -> str | None:
     return None
 
 
+def _subnet_id(value: str) -> str:
+    if not _SUBNET.fullmatch(value):
+        raise ValueError(f"{value!r} is not a subnet ID (subnet-xxxxxxxx)")
+    return value
+
+
 def _subnet_ids(values: list[str]) -> list[str]:
     for value in values:
-        if not isinstance(value, str) or not _SUBNET.fullmatch(value):
+        if not isinstance(value, str):
             raise ValueError(f"{value!r} is not a subnet ID (subnet-xxxxxxxx)")
-    if len(set(values)) != len(values):
-        raise ValueError("lists a subnet more than once")
+        _subnet_id(value)
+    return once_each(values, "a subnet")
+
+
+def once_each(values: Any, what: str) -> Any:
+    """`values`, unless one of its known items (not Outputs) is listed twice: the API refuses duplicates."""
+    if is_output(values):
+        return values
+    known = [value for value in values if not is_output(value)]
+    if len(set(known)) != len(known):
+        raise ValueError(f"lists {what} more than once")
     return values
 
 
-_GW_SG_LIMIT = model.limits(_GW, "securityGroupIds")
-
-
-def _check_gateway_groups(values: list[str]) -> list[str]:
+def _security_group_id(value: str) -> str:
     element = model.member_shape(_GW, "securityGroupIds").member.metadata.get("pattern")
-    for value in values:
-        if element and not re.fullmatch(element, value):
-            raise ValueError(f"{value!r} is not a security group ID (sg-xxxxxxxx)")
-    return values
+    if element and not re.fullmatch(element, value):
+        raise ValueError(f"{value!r} is not a security group ID (sg-xxxxxxxx)")
+    return value
 
 
 def _vpc_id(value: str) -> str:
     if not model.limits(_GW, "vpcIdentifier").pattern_matches(value):
         raise ValueError(f"{value!r} is not a VPC ID (vpc-xxxxxxxx)")
     return value
+
+
+_GW_SG_LIMIT = model.limits(_GW, "securityGroupIds")
+
+VpcId = Annotated[str, AfterValidator(_vpc_id)]
+"""A VPC ID, by the model's `vpcIdentifier` pattern."""
+SubnetId = Annotated[str, AfterValidator(_subnet_id)]
+"""A subnet ID (`subnet-` and 8 or 17 lowercase hex, as EC2 makes them; the Lattice model has no pattern)."""
+SubnetIds = Deferred[Annotated[list[Deferred[SubnetId]], Field(min_length=1)]]
+"""Subnets (at least one), each once; the list, or any subnet in it, may be another resource's output."""
+SecurityGroupId = Annotated[str, AfterValidator(_security_group_id)]
+"""A security group ID, by the model's `SecurityGroupId` pattern."""
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -135,21 +158,22 @@ def _vpc_id(value: str) -> str:
 class ResourceGatewaySpec(Spec):
     """A resource gateway: where traffic to the VPC's shared resources enters the VPC (it spans the AZs of its subnets)."""
 
-    vpc_id: str
-    subnet_ids: Annotated[list[str], Field(min_length=1)]
+    vpc_id: Deferred[VpcId]
+    subnet_ids: SubnetIds
     """Subnets of the VPC, ideally one per Availability Zone (a consumer's endpoint must share an AZ with one)."""
-    security_group_ids: Annotated[list[str], Field(max_length=_GW_SG_LIMIT.max)] = Field(default_factory=list)
+    security_group_ids: Deferred[Annotated[list[Deferred[SecurityGroupId]], Field(max_length=_GW_SG_LIMIT.max)]] = Field(
+        default_factory=list
+    )
     """Groups on the gateway's interfaces: their egress rules decide what the gateway may reach (0-5)."""
     ip_address_type: api_enum(_GW, "ipAddressType") = "IPV4"
     ipv4_addresses_per_eni: Annotated[int, Field(**api_range(_GW, "ipv4AddressesPerEni"))] | None = None
     """IPv4 and DUALSTACK gateways only (the API's default is 16)."""
     resource_config_dns_resolution: api_enum(_GW, "resourceConfigDnsResolution") | None = None
     """PUBLIC (the API's default) or IN_VPC."""
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=dict)
 
-    _vpc = field_validator("vpc_id")(classmethod(lambda cls, v: _vpc_id(v)))
-    _subnets = field_validator("subnet_ids")(classmethod(lambda cls, v: _subnet_ids(v)))
-    _groups = field_validator("security_group_ids")(classmethod(lambda cls, v: _check_gateway_groups(v)))
+    _subnets = field_validator("subnet_ids")(classmethod(lambda cls, v: once_each(v, "a subnet")))
+    _groups = field_validator("security_group_ids")(classmethod(lambda cls, v: once_each(v, "a security group")))
 
     @model_validator(mode="after")
     def _addresses_fit_the_type(self) -> "ResourceGatewaySpec":
@@ -169,7 +193,9 @@ _DNS_IP_TYPES = tuple(value for value in model.limits("DnsResource", "ipAddressT
 
 def _definition_problem(spec: Spec) -> tuple[str, str] | None:
     """(key, rule) for a bad DNS name, IP address or ARN of a resource definition, or None."""
-    dns_name, ip_address, arn = (getattr(spec, name, None) for name in _DEFINITIONS)
+    dns_name, ip_address, arn = (
+        None if is_output(value) else value for value in (getattr(spec, name, None) for name in _DEFINITIONS)
+    )
     if dns_name is not None and (problem := host_name_problem(dns_name)):
         return "dnsName", problem
     if ip_address is not None:
@@ -198,11 +224,11 @@ def _definition_kind(spec: Spec) -> str | None:
 class HostSpec(Spec):
     """A resource by DNS name or IP address (SINGLE and CHILD resources)."""
 
-    dns_name: str | None = None
+    dns_name: Deferred[str] | None = None
     """A DNS name the gateway resolves (an RDS endpoint, a host)."""
     dns_ip_address_type: Literal[_DNS_IP_TYPES] = "IPV4"  # type: ignore[valid-type]
     """The address family the DNS name resolves to (IPV4 or IPV6)."""
-    ip_address: str | None = None
+    ip_address: Deferred[str] | None = None
     """An IPv4 or IPv6 address inside the gateway's VPC."""
 
     @property
@@ -213,7 +239,7 @@ class HostSpec(Spec):
 class ResourceDefinitionSpec(HostSpec):
     """Where the resource is: exactly one of a DNS name, an IP address in the gateway's VPC, or an AWS resource ARN."""
 
-    arn: str | None = None
+    arn: Deferred[str] | None = None
     """The ARN of a supported AWS resource (an RDS database, cluster, ...): type ARN only."""
 
     @model_validator(mode="after")
@@ -235,7 +261,7 @@ class ChildResourceSpec(HostSpec):
     """Defaults to the group's port ranges."""
     custom_domain_name: str | None = None
     """A subdomain of the group's domain, if it has one."""
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _child_definition(self) -> "ChildResourceSpec":
@@ -265,7 +291,7 @@ class ResourceConfigurationBase(ResourceDefinitionSpec):
     """GROUP only: the CHILD resources, by name."""
     custom_domain_name: str | None = None
     """A domain consumers use for the resource; needed for private DNS on the network association."""
-    domain_verification_id: str | None = None
+    domain_verification_id: Deferred[str] | None = None
     """A verified domain (`dv-...`) that covers `customDomainName`; without it you manage the DNS yourself."""
     allow_association_to_shareable_service_network: bool | None = None
     """SINGLE, GROUP and ARN: may join a shareable (RAM-shared) network; set when `associate` is true."""
@@ -273,7 +299,7 @@ class ResourceConfigurationBase(ResourceDefinitionSpec):
     """Associate the configuration with the service network, so every VPC attached to it may reach the resource."""
     private_dns_enabled: bool | None = None
     """On the network association: consumers resolve `customDomainName` privately (needs a custom domain)."""
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=dict)
 
     @field_validator("type")
     @classmethod
@@ -318,7 +344,7 @@ class ResourceConfigurationBase(ResourceDefinitionSpec):
                              "child resource configurations per group (adjustable: raise it in Service Quotas first)")
         if self.custom_domain_name is not None and (problem := host_name_problem(self.custom_domain_name)):
             raise rule_error("customDomainName", problem)
-        if self.domain_verification_id is not None and not model.limits(_RC, "domainVerificationIdentifier").pattern_matches(
+        if isinstance(self.domain_verification_id, str) and not model.limits(_RC, "domainVerificationIdentifier").pattern_matches(
             self.domain_verification_id
         ):
             raise rule_error("domainVerificationId", f"{self.domain_verification_id!r} is not a domain verification ID (dv-...)")
@@ -398,61 +424,32 @@ def ec2_enum(member: str) -> tuple[str, ...]:
     return tuple(shape.members[member].enum)
 
 
+ENDPOINT_WITHOUT_GROUPS = (
+    "securityGroupIds", "an endpoint without security groups gets the VPC's default group; list groups or createSecurityGroup"
+)
+
+
+def endpoint_ip_address_type_problem(value: str | None) -> tuple[str, str] | None:
+    """(key, rule) when `value` is not one of EC2's endpoint address types, else None."""
+    if value is not None and value not in ec2_enum("IpAddressType"):
+        return "ipAddressType", f"{value!r} is not one of {', '.join(ec2_enum('IpAddressType'))}"
+    return None
+
+
 def consumer_via_problem(via: str, subnet_ids: list[str], ip_address_type: str | None, has_groups: bool) -> tuple[str, str] | None:
     """(key, rule) when a consumer's `via` and its endpoint settings disagree, else None."""
     if via == "endpoint":
         if not has_groups:
-            return (
-                "securityGroupIds",
-                "an endpoint without security groups gets the VPC's default group; list groups or createSecurityGroup",
-            )
+            return ENDPOINT_WITHOUT_GROUPS
         if not subnet_ids:
             return "subnetIds", "is required with via: endpoint (the endpoint puts an interface in each subnet)"
         try:
             _subnet_ids(list(subnet_ids))
         except ValueError as error:
             return "subnetIds", str(error)
-        if ip_address_type is not None and ip_address_type not in ec2_enum("IpAddressType"):
-            return "ipAddressType", f"{ip_address_type!r} is not one of {', '.join(ec2_enum('IpAddressType'))}"
-    else:
-        if subnet_ids:
-            return "subnetIds", "applies to via: endpoint only; a VPC association takes no subnets"
-        if ip_address_type is not None:
-            return "ipAddressType", "applies to via: endpoint only"
+        return endpoint_ip_address_type_problem(ip_address_type)
+    if subnet_ids:
+        return "subnetIds", "applies to via: endpoint only; a VPC association takes no subnets"
+    if ip_address_type is not None:
+        return "ipAddressType", "applies to via: endpoint only"
     return None
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Component arguments (the stack specs plus what the program resolves: IDs, the network, RAM principals)
-# --------------------------------------------------------------------------------------------------------------
-
-
-class ResourceGatewayArgsSpec(ResourceGatewaySpec):
-    """`ResourceGateway` args."""
-
-    name: ResourceGatewayName
-
-
-class ResourceConfigurationArgsSpec(ResourceConfigurationBase):
-    """`ResourceConfiguration` args: the gateway by ID, the network by ARN, RAM principals by ID or ARN."""
-
-    name: ResourceConfigurationName
-    resource_gateway_id: Any = None
-    """The gateway's ID (`rgw-...`, or an Output); CHILD resources inherit their group's."""
-    service_network_arn: Any = None
-    """The network to associate with when `associate` is true."""
-    share_principals: list[str] = Field(default_factory=list)
-    """RAM principals: 12-digit account IDs, OU or organization ARNs."""
-    allow_external_principals: bool = False
-    """The share may reach accounts outside the organization (they accept it with `ShareAccepter`)."""
-
-    @model_validator(mode="after")
-    def _resolved(self) -> "ResourceConfigurationArgsSpec":
-        if self.resource_gateway_id is None:
-            raise rule_error("resourceGatewayId", f"is required for {self.type} configurations")
-        if self.associate and self.service_network_arn is None:
-            raise rule_error("serviceNetworkArn", "is required when associate is true (the default)")
-        for index, principal in enumerate(self.share_principals):
-            if not re.fullmatch(r"\d{12}|arn:aws[a-z-]*:organizations::\d{12}:(organization|ou)/[A-Za-z0-9/_-]+", principal):
-                raise rule_error(f"sharePrincipals[{index}]", f"{principal!r} is neither a 12-digit account ID nor an organization or OU ARN")
-        return self
