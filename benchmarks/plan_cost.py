@@ -48,8 +48,9 @@ def phases(services: int, root: Path | None = None) -> dict[str, Any]:
             last = _clock()
 
         network = offline.run_network_stack(synthetic.ENV, root)
-        specs = plan_runs.account_stacks(synthetic.ENV, root)
-        accounts = [offline.run_account_stack(s.stack, network.outputs, s.reference, root, s.config) for s in specs]
+        specs, failures = plan_runs.account_stacks(synthetic.ENV, root)
+        assert not failures, failures  # a generated environment is valid
+        accounts = [offline.run_account_stack(s.stack, network.outputs, s.reference, root, s.config, s.organization) for s in specs]
         env_run = offline.EnvironmentRun(synthetic.ENV, network, accounts)
         mark("stack programs")
         findings = plan_runs.run_policies(env_run, plan_runs.policy_config(synthetic.ENV, root))

@@ -10,9 +10,11 @@ RAM share first. Nothing is written to disk.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 ENV = "bench"
+REPOSITORY = Path(__file__).resolve().parents[1]
 NETWORK_ACCOUNT = "platform"
 ORGANIZATION_ID = "o-a1b2c3d4e5"
 REGION = "us-east-1"
@@ -164,12 +166,13 @@ def build(services: int, accounts: int | None = None) -> Environment:
 def write(environment: Environment, root) -> None:
     """Write `environment` as a project's stack files under `root` (`Pulumi.<env>.yaml`, `stacks/`), so that
     `lattice plan bench --project-dir root` plans it as it would a real repository."""
-    from pathlib import Path
-
     import yaml
 
     root = Path(root)
     (root / "stacks").mkdir(parents=True, exist_ok=True)
+    # The project files too: the CLI knows a checkout by its network project (`name: lattice-network`).
+    for project in ("Pulumi.yaml", "stacks/Pulumi.yaml"):
+        (root / project).write_text((REPOSITORY / project).read_text())
     (root / f"Pulumi.{ENV}.yaml").write_text(yaml.safe_dump({"config": environment.network_config}, sort_keys=False))
     for account in environment.accounts:
         (root / "stacks" / f"Pulumi.{account.stack}.yaml").write_text(

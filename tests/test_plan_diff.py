@@ -33,6 +33,24 @@ def copy_stack_files(target):
     for name in ("Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"):
         shutil.copy(offline.REPO_ROOT / name, target / name)
     shutil.copytree(offline.REPO_ROOT / "stacks", target / "stacks")
+    generated_policies_only(target)
+
+
+def generated_policies_only(root):
+    """The dev environment with the walkthrough's generated auth policies and callers that declare no methods
+    or headers (the repository's example adds hand-written policies, header conditions and per-method rows):
+    each scenario below then changes one list of callers, and a reviewer reads exactly that off the diff."""
+    for path in (root / "stacks").glob("Pulumi.*-dev.yaml"):
+        document = yaml.safe_load(path.read_text())
+        config = document["config"]
+        config.pop("lattice:callers", None)
+        for service in (config.get("lattice:services") or {}).values():
+            service.pop("extraStatements", None)
+            if service.pop("authPolicyFile", None) or service.pop("authPolicy", None):
+                service["allowedCallers"] = {"principals": [MOBILE]}  # the walkthrough's inventory-service
+            for short_form in ("organizationOnly", "methods", "accounts"):
+                service.get("allowedCallers", {}).pop(short_form, None)
+        path.write_text(yaml.safe_dump(document, sort_keys=False))
 
 
 def set_callers(root, service, principals):
@@ -92,8 +110,10 @@ def test_an_unknown_ref_is_a_usage_error_without_a_traceback(repository):
 
 
 @pytest.fixture(scope="module")
-def base_report():
-    return plan.build("dev")
+def base_report(tmp_path_factory):
+    root = tmp_path_factory.mktemp("base")
+    copy_stack_files(root)
+    return plan.build("dev", root)
 
 
 @pytest.mark.parametrize(

@@ -128,13 +128,16 @@ def run_policies(env_run: offline.EnvironmentRun, config: dict[str, Any] | None 
         return [finding for run in env_run.runs for finding in _findings(pack, run)]
 
 
-def account_stacks(env: str, root: Path, organization: str) -> tuple[list[AccountStackSpec], list[StackFailure]]:
+def account_stacks(
+    env: str, root: Path, organization: str | None = None
+) -> tuple[list[AccountStackSpec], list[StackFailure]]:
     """The account stacks of `env` in deploy order, resolved as `offline.run_environment` resolves them (the
     environment from the stack's name and `lattice:account`, the network reference as its config gives it), and
     the stack files that cannot run, each with its problems: its own config, a reference that is not a network
     stack of this repository, and stacks of no environment at all."""
     from ..programs.account import NETWORK_PROJECT
 
+    organization = organization or offline.default_organization()
     envs = offline.environments(root)
     own_network = f"{organization}/{NETWORK_PROJECT}/{env}"
     specs: list[AccountStackSpec] = []
