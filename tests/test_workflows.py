@@ -409,8 +409,22 @@ def test_the_sub_claims_the_roles_trust_are_stated_in_the_workflows():
     assert "repo:<org>/<repo>:ref:refs/heads/main" in deploy and "repo:<org>/<repo>:environment:production" in deploy
 
 
-def test_the_plan_diff_has_a_reserved_place_in_the_pr_workflow():
-    assert "RESERVED: the plan diff against the base branch (`lattice plan ENV --base REF`)" in (WORKFLOWS / "pr.yml").read_text()
+def test_the_pr_comment_is_what_the_change_does_and_the_summary_holds_the_whole_plan():
+    job = load("pr.yml")["jobs"]["test"]
+    diff = next(step for step in job["steps"] if step.get("id") == "diff")
+    # GIVEN the base commit of the pull request, fetched (checkout brings only the head)
+    assert diff["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+    assert 'git fetch --no-tags --depth=1 origin "$BASE_SHA"' in diff["run"]
+    # WHEN every environment is planned against it THEN the diff is the comment, linking the job summary
+    assert 'uv run lattice plan "$env" --base "$BASE_SHA" --format markdown' in diff["run"]
+    comment = next(step for step in job["steps"] if str(step.get("uses", "")).startswith("marocchino/sticky-pull-request-comment@"))
+    assert comment["with"]["path"] == diff["env"]["COMMENT_FILE"]
+    assert job["steps"].index(diff) < job["steps"].index(comment)
+    assert "$SUMMARY_URL" in diff["run"] and "head -c 60000" in diff["run"]
+    # AND the plan step before it still writes the whole plan to the job summary
+    plan_step = next(step for step in job["steps"] if step.get("id") == "plan")
+    assert job["steps"].index(plan_step) < job["steps"].index(diff)
+    assert "GITHUB_STEP_SUMMARY" in plan_step["run"]
 
 
 # --- pull requests ----------------------------------------------------------------------------------
@@ -425,7 +439,8 @@ def test_pr_test_job_runs_the_tests_and_every_plan():
     assert str(setup_python["with"]["python-version"]) == "3.11"
     assert "uv run pytest" in script
     assert re.search(r"uv run lattice plan \S+ --format markdown", script)
-    assert "for env in dev prod" in script
+    # every environment the repository has, from its network stack files: adding one edits no workflow
+    assert "for file in Pulumi.*.yaml" in script and not re.search(r"for env in \w", script)
     assert "GITHUB_STEP_SUMMARY" in script
     assert any(u.startswith("marocchino/sticky-pull-request-comment@") for u in uses(job))
     assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
