@@ -21,7 +21,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from ..apimodel import model
-from .base import Spec, api_enum, rule_error
+from .base import RetentionDays, Spec, api_enum, rule_error
 
 _DESTINATION = model.limits("CreateAccessLogSubscription", "destinationArn")
 LogType = api_enum("CreateAccessLogSubscription", "serviceNetworkLogType")
@@ -77,8 +77,8 @@ class AccessLogFields(Spec):
 
     access_logs: bool = False
     """Create a CloudWatch log group (`/aws/vpc-lattice/<service-network|service>/<name>`) and subscribe to it."""
-    access_log_retention_days: Annotated[int, Field(ge=1)] = 30
-    """Retention of that created group, in days."""
+    access_log_retention_days: RetentionDays = 30
+    """Days CloudWatch Logs keeps that created group's logs: one of the values it accepts (1, 3, 5, 7, 14, 30, ...)."""
     access_log_destinations: list[AccessLogDestinationSpec] = Field(default_factory=list)
     """Existing destinations, one per destination type (for a network: per type and log type)."""
 

@@ -117,27 +117,28 @@ AuthType = api_enum("CreateService", "authType")
 OrganizationId = Annotated[str, Field(pattern=r"^o-[a-z0-9]{10,32}$")]
 """An AWS Organizations ID (`o-...`), as `aws:PrincipalOrgID` holds it."""
 Port = Annotated[int, Field(**api_range("CreateListener", "port"))]
-def _tag_key(key: str) -> str:
-    problem = value_rules.tag_key_problem(key)
-    if problem:
-        raise ValueError(problem)
-    return key
+def checked_by(problem_of) -> AfterValidator:
+    """A validator from one of `apimodel.value_rules`' problem functions: the problem it names, if any, is the
+    error; another resource's output passes here and is checked when it resolves (`config.args`)."""
+
+    def check(value: Any) -> Any:
+        problem = None if is_output(value) else problem_of(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    return AfterValidator(check)
 
 
-def _tag_value(value: str) -> str:
-    problem = value_rules.tag_value_problem(value)
-    if problem:
-        raise ValueError(problem)
-    return value
-
-
-TagKey = Annotated[str, AfterValidator(_tag_key)]
+TagKey = Annotated[str, checked_by(value_rules.tag_key_problem)]
 """A tag key: the Lattice model's `TagKey` lengths, not starting with `aws:` (reserved by AWS, in any case)."""
-TagValue = Annotated[str, AfterValidator(_tag_value)]
+TagValue = Annotated[str, checked_by(value_rules.tag_value_problem)]
 """A tag value: the Lattice model's `TagValue` lengths."""
 Tags = Deferred[Annotated[dict[TagKey, Deferred[TagValue]], Field(max_length=model.shape("TagMap").metadata.get("max"))]]
 """Tags on every resource a component creates, each key and value checked on its own (so every bad tag is
 reported); the map, or any value in it, may be another resource's output."""
+RetentionDays = Annotated[int, checked_by(value_rules.retention_problem)]
+"""A CloudWatch Logs retention, in days: one of the values `PutRetentionPolicy` accepts."""
 
 
 class Spec(BaseModel):

@@ -42,15 +42,6 @@ from .base import (
 )
 
 
-def retention_days(days: int) -> int:
-    problem = value_rules.retention_problem(days)
-    if problem:
-        raise ValueError(problem)
-    return days
-
-
-RetentionDays = Annotated[int, AfterValidator(retention_days)]
-"""A CloudWatch Logs retention, in days: one of the values `PutRetentionPolicy` accepts."""
 
 
 def _principal(value: str) -> str:
@@ -384,8 +375,6 @@ class ServiceSpec(AuthPolicyFields, AccessLogFields, ServiceAssociationFields, S
     """Required with AWS_IAM unless `authPolicy` is given: without an auth policy the API denies every request."""
     access_logs: bool = False
     """Send the service's access logs to a CloudWatch log group."""
-    access_log_retention_days: RetentionDays = 30
-    """Days CloudWatch Logs keeps the access logs: one of the values it accepts (1, 3, 5, 7, 14, 30, ...)."""
     tags: Tags = Field(default_factory=dict)
 
     @model_validator(mode="after")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..apimodel import model, value_rules
 from .base import (
@@ -17,6 +17,7 @@ from .base import (
     ServiceNetworkName,
     Spec,
     Tags,
+    checked_by,
     is_output,
     rule_error,
 )
@@ -33,7 +34,7 @@ from .resources import (
     check_stack_resources,
     consumer_via_problem,
 )
-from .services import RetentionDays, ServiceSpec
+from .services import ServiceSpec
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -41,19 +42,9 @@ from .services import RetentionDays, ServiceSpec
 # --------------------------------------------------------------------------------------------------------------
 
 
-def _checked(problem_of):
-    def check(value: str) -> str:
-        problem = None if is_output(value) else problem_of(value)
-        if problem:
-            raise ValueError(problem)
-        return value
-
-    return AfterValidator(check)
-
-
-Cidr = Annotated[str, _checked(value_rules.ipv4_cidr_problem)]
+Cidr = Annotated[str, checked_by(value_rules.ipv4_cidr_problem)]
 """An IPv4 CIDR block as a security group rule stores it."""
-SecurityGroupId = Annotated[str, _checked(value_rules.security_group_id_problem)]
+SecurityGroupId = Annotated[str, checked_by(value_rules.security_group_id_problem)]
 """A security group ID, by the Lattice model's `SecurityGroupId` pattern."""
 
 
@@ -152,8 +143,6 @@ class NetworkSpec(AuthPolicyFields, AccessLogFields, Spec):
     organization_arn: str | None = None
     """Share with the whole organization (RAM principal); account shares are still made for outsiders."""
     access_logs: bool = False
-    access_log_retention_days: RetentionDays = 30
-    """Days CloudWatch Logs keeps the access logs: one of the values it accepts (1, 3, 5, 7, 14, 30, ...)."""
     protect: bool = False
     """Pulumi `protect` on the network and its share: `pulumi destroy` refuses to delete them."""
     tags: Tags = Field(default_factory=dict)
