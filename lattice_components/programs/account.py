@@ -20,6 +20,7 @@ from ..config import ConfigError
 from ..components.lattice_service import LatticeService
 from ..components.share_accepter import ShareAccepter
 from . import resources
+from .providers import deploy_role
 
 NETWORK_OUTPUTS = ("serviceNetworkArn", "serviceNetworkName", "shareArn", "region", "accounts", "tags", "organizationArn")
 """The network stack outputs this program reads (see `network.exports`)."""
@@ -100,15 +101,7 @@ def account_provider(
     """The provider every resource of this stack uses: the account's region, the deploy role when one is named,
     `allowed_account_ids` so credentials for the wrong account fail before anything changes, and the network's
     tags (Environment, ...) as default tags, so every account tags alike without repeating them."""
-    assume_roles = (
-        # The typed args class, not a dict: provider config travels as JSON and must carry the provider's own
-        # camelCase names (roleArn), which a plain snake_case dict would not get.
-        [aws.ProviderAssumeRoleArgs(
-            role_arn=f"arn:aws:iam::{account['id']}:role/{config.deploy_role_name}", session_name=f"lattice-{stack}"
-        )]
-        if config.deploy_role_name
-        else None
-    )
+    assume_roles = deploy_role(account["id"], config.deploy_role_name, f"lattice-{stack}")
     return aws.Provider(
         f"{config.account}-account",
         region=region,

@@ -11,6 +11,7 @@ import pulumi_aws as aws
 
 from ..config import NetworkStackConfig, read_region, read_stack_config, region_problems
 from ..components.service_network import ServiceNetwork
+from .providers import deploy_role
 
 
 def share_principals(config: NetworkStackConfig) -> list[str]:
@@ -49,14 +50,7 @@ def network_provider(stack: str, config: NetworkStackConfig, region: str) -> aws
     `allowed_account_ids`, so a run with credentials for any other account fails before the first change, and
     the deploy role in that account when one is named (as the account stacks do, `account.account_provider`)."""
     account_id = config.accounts[config.network_account].id
-    assume_roles = (
-        # The typed args class: provider config travels as JSON with the provider's camelCase names (roleArn).
-        [aws.ProviderAssumeRoleArgs(
-            role_arn=f"arn:aws:iam::{account_id}:role/{config.deploy_role_name}", session_name=f"lattice-network-{stack}"
-        )]
-        if config.deploy_role_name
-        else None
-    )
+    assume_roles = deploy_role(account_id, config.deploy_role_name, f"lattice-network-{stack}")
     return aws.Provider(
         f"{config.network_account}-account", region=region, assume_roles=assume_roles, allowed_account_ids=[account_id],
         # Protected with the network: a protected network's stack holds nothing `pulumi destroy` may remove.
