@@ -26,6 +26,7 @@ import lattice_components
 from lattice_components import config
 from lattice_components.config.access_log_specs import AccessLogDestinationSpec
 from lattice_components.config.association_specs import DnsOptionsSpec
+from lattice_components.config.services import DnsSpec
 from lattice_components.apimodel import model as api_model
 from lattice_components.config.resources import ec2_enum
 from lattice_components.tools import hosting
@@ -117,6 +118,7 @@ COMPONENTS = {
             "allowedCallers": "AllowedCallers",
             "customDomainName": "str",
             "certificateArn": "Input[str]",
+            "dns": "Dns",
             "accessLogs": "bool",
             "accessLogRetentionDays": "int",
             "accessLogDestinations": "list[AccessLogDestination]",
@@ -240,6 +242,10 @@ TYPES = {
     "AccessLogDestination": {
         "properties": {"logGroupArn": "str", "s3BucketArn": "str", "firehoseArn": "str", "logType": "str"},
         "required": [],
+    },
+    "Dns": {
+        "properties": {"hostedZoneId": "Input[str]", "recordType": "str", "ttl": "int"},
+        "required": ["hostedZoneId"],
     },
     "DnsOptions": {
         "properties": {"privateDnsPreference": "str", "privateDnsSpecifiedDomains": "list[str]"},
@@ -432,6 +438,7 @@ MODELS = {
     "lattice:index:ConsumerSecurityGroup": config.SecurityGroupSpec,
     "lattice:index:AccessLogDestination": AccessLogDestinationSpec,
     "lattice:index:DnsOptions": DnsOptionsSpec,
+    "lattice:index:Dns": DnsSpec,
     "lattice:index:ResourceGateway": config.ResourceGatewayArgsSpec,
     "lattice:index:ResourceConfiguration": config.ResourceConfigurationArgsSpec,
     "lattice:index:ChildResource": config.ChildResourceArgsSpec,

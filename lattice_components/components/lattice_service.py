@@ -194,6 +194,17 @@ class AccessLogDestination(TypedDict):
     """Service networks only: SERVICE (default) or RESOURCE; plain, it decides the subscription's name."""
 
 
+class Dns(TypedDict):
+    """A Route 53 record that points the custom domain at the name Lattice generates."""
+
+    hosted_zone_id: pulumi.Input[str]
+    """The hosted zone (private or public) the record goes in (`Z...`, or `zone.zone_id`)."""
+    record_type: NotRequired[str]
+    """ALIAS (default: an A alias record) or CNAME; plain, because it decides the record's shape."""
+    ttl: NotRequired[int]
+    """Seconds a CNAME record is cached (default 300); ALIAS records take none."""
+
+
 class LatticeServiceArgs(TypedDict):
     """Arguments of `LatticeService`. Nested objects have the same keys as the stack config, in snake_case."""
 
@@ -213,6 +224,8 @@ class LatticeServiceArgs(TypedDict):
     """Custom domain (3-255 characters); required for TLS_PASSTHROUGH; plain, because that rule is checked before registration."""
     certificate_arn: NotRequired[pulumi.Input[str]]
     """ACM certificate for HTTPS on the custom domain (`certificate.arn`)."""
+    dns: NotRequired[Dns]
+    """A Route 53 record for `custom_domain_name` in a hosted zone you name; requires `custom_domain_name`."""
     access_logs: NotRequired[bool]
     """Create a CloudWatch log group for the service's access logs (default false)."""
     access_log_retention_days: NotRequired[int]
@@ -270,6 +283,14 @@ class LatticeService(pulumi.ComponentResource):
             return pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(name=old) for old in legacy.get(new_name, [])])
 
         service = aws.vpclattice.Service(f"{name}-service", **service_inputs.service(spec), opts=child)
+
+        if spec.dns is not None:
+            entry = service.dns_entries.apply(lambda entries: entries[0])
+            aws.route53.Record(
+                f"{name}-dns",
+                **service_inputs.dns_record(spec, entry.domain_name, entry.hosted_zone_id),
+                opts=child,
+            )
 
         target_groups: dict[str, aws.vpclattice.TargetGroup] = {}
         for group_name, group in spec.target_groups.items():

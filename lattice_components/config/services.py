@@ -13,6 +13,7 @@ validators below, each with the reason it exists.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
@@ -37,6 +38,7 @@ from .base import (
     api_enum,
     api_lengths,
     api_range,
+    checked_by,
     is_output,
     rule_error,
 )
@@ -360,6 +362,48 @@ class AllowedCallersSpec(Spec):
         return values
 
 
+# Route 53's model (botocore `route53`, shape `ResourceId`) documents only a maximum length of 32 for a hosted
+# zone ID: no minimum and no pattern. The character set below (upper-case letters and digits, as in `Z0123456789ABC`)
+# is what Route 53 returns, not something the model states; the `/hostedzone/` prefix some API answers carry is
+# refused so that one zone has one spelling in config.
+_ZONE_ID_MAX = model.aws_service_model("route53").shape_for("ResourceId").metadata["max"]
+_ZONE_ID = re.compile(r"^[A-Z0-9]+$")
+_TTL = model.aws_service_model("route53").shape_for("TTL").metadata
+
+
+def hosted_zone_id_problem(value: str) -> str | None:
+    """Why `value` is not a Route 53 hosted zone ID, or None."""
+    if not 1 <= len(value) <= _ZONE_ID_MAX:
+        return f"{value!r} is not a hosted zone ID: Route 53 allows 1-{_ZONE_ID_MAX} characters"
+    if not _ZONE_ID.match(value):
+        return f"{value!r} is not a hosted zone ID: upper-case letters and digits, such as Z0123456789ABCDEFGHIJ (no /hostedzone/ prefix)"
+    return None
+
+
+HostedZoneId = Annotated[str, checked_by(hosted_zone_id_problem)]
+
+
+class DnsSpec(Spec):
+    """A Route 53 record in a hosted zone (private or public) that points the custom domain at the Lattice name."""
+
+    hosted_zone_id: Deferred[HostedZoneId]
+    """The hosted zone the record goes in (`Z...`); another resource's output (`zone.zone_id`) is fine."""
+    record_type: Literal["ALIAS", "CNAME"] = "ALIAS"
+    """ALIAS (default): an A alias record to the Lattice name; CNAME: a CNAME record with a TTL."""
+    ttl: Annotated[int, Field(ge=_TTL.get("min", 0), le=_TTL["max"])] | None = None
+    """Seconds resolvers cache a CNAME record (default 300); alias records take none."""
+
+    @model_validator(mode="after")
+    def _ttl_fits_the_type(self) -> "DnsSpec":
+        if self.record_type == "ALIAS" and self.ttl is not None:
+            raise rule_error("ttl", "alias records take no TTL (Route 53 uses the target's); use recordType CNAME for a TTL")
+        return self
+
+    @property
+    def effective_ttl(self) -> int | None:
+        return None if self.record_type == "ALIAS" else (300 if self.ttl is None else self.ttl)
+
+
 class ServiceSpec(AuthPolicyFields, AccessLogFields, ServiceAssociationFields, Spec):
     """A Lattice service in one account: its target groups, listeners, callers and network association."""
 
@@ -375,10 +419,14 @@ class ServiceSpec(AuthPolicyFields, AccessLogFields, ServiceAssociationFields, S
     """Required with AWS_IAM unless `authPolicy` is given: without an auth policy the API denies every request."""
     access_logs: bool = False
     """Send the service's access logs to a CloudWatch log group."""
+    dns: DnsSpec | None = None
+    """A Route 53 record for `customDomainName`, pointing at the name Lattice generates; requires it."""
     tags: Tags = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _coherent(self) -> "ServiceSpec":
+        if self.dns is not None and not self.custom_domain_name:
+            raise rule_error("dns", "needs customDomainName: the record is named after the service's custom domain")
         if self.auth_type == "AWS_IAM" and self.auth_policy is None and (
             self.allowed_callers is None
             or not (self.allowed_callers.principals or self.allowed_callers.organization_ids or self.allowed_callers.accounts)

@@ -75,6 +75,9 @@ RESOURCE_ACTIONS: dict[str, tuple[str, ...]] = {
         ("ec2:CreateVpcEndpoint", "ec2:DescribeVpcEndpoints", "ec2:ModifyVpcEndpoint", "ec2:DeleteVpcEndpoints",
          "ec2:CreateTags", "ec2:DeleteTags", "ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
          "ec2:DescribeNetworkInterfaces", "vpc-lattice:CreateServiceNetworkVpcEndpointAssociation"),
+    # A service's custom-domain record (#14): pulumi-aws waits for the change (GetChange) and reads the zone.
+    "aws:route53/record:Record":
+        ("route53:ChangeResourceRecordSets", "route53:GetChange", "route53:ListResourceRecordSets", "route53:GetHostedZone"),
     "aws:ram/resourceShare:ResourceShare":
         ("ram:CreateResourceShare", "ram:GetResourceShares", "ram:UpdateResourceShare", "ram:DeleteResourceShare",
          "ram:TagResource", "ram:UntagResource"),

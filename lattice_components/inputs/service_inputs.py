@@ -48,6 +48,23 @@ def service(spec: LatticeServiceSpec) -> dict[str, Any]:
     }
 
 
+def dns_record(spec: LatticeServiceSpec, generated_name: Any, generated_zone_id: Any) -> dict[str, Any]:
+    """The Route 53 record that points `customDomainName` at the name Lattice generated (the service's first
+    `dnsEntries` item: `generated_name`, in Lattice's `generated_zone_id`).
+
+    ALIAS is an `A` alias only: the Route 53 guide ("Routing traffic to Amazon VPC Lattice service domain
+    endpoint") shows an A alias to the Lattice endpoint, and we found no statement that the Lattice DNS entry
+    answers AAAA, so no AAAA alias is created. `evaluateTargetHealth` is off: Lattice's entry has no Route 53 health.
+    """
+    dns = spec.dns
+    assert dns is not None and spec.custom_domain_name is not None
+    common = {"zone_id": dns.hosted_zone_id, "name": spec.custom_domain_name}
+    if dns.record_type == "ALIAS":
+        alias = {"name": generated_name, "zone_id": generated_zone_id, "evaluate_target_health": False}
+        return {**common, "type": "A", "aliases": [alias]}
+    return {**common, "type": "CNAME", "records": [generated_name], "ttl": dns.effective_ttl}
+
+
 def target_group(name: str, group: TargetGroupSpec, tags: Mapping[str, str]) -> dict[str, Any]:
     return {"name": name, "type": group.type, "config": routing.target_group_config(group), "tags": tag_input(tags)}
 
