@@ -4,6 +4,7 @@ anything is registered."""
 
 from __future__ import annotations
 
+import pulumi
 import pytest
 from typer.testing import CliRunner
 
@@ -100,6 +101,24 @@ def test_dns_without_a_custom_domain_stops_the_component_before_any_child():
     with pytest.raises(ConfigError) as raised:
         run_component(lambda: LatticeService("orders", service_args(dns={"hosted_zone_id": ZONE})))
     assert "dns" in str(raised.value) and "needs customDomainName" in str(raised.value)
+    assert raised.value.registrations == []
+
+
+def test_a_hosted_zone_from_another_resource_is_used_and_checked_when_it_resolves():
+    # GIVEN the zone ID as another resource's output WHEN it resolves to a good ID THEN the record is in that zone
+    good = pulumi.Output.from_input("x").apply(lambda _: ZONE)
+    run = run_component(lambda: LatticeService("orders", with_domain({"hosted_zone_id": good})))
+    [record] = run.of_type(RECORD)
+    assert record.inputs["zoneId"] == ZONE
+    # WHEN it resolves to a bad one THEN the same message as the plain value
+    with pytest.raises(ConfigError) as plain:
+        run_component(lambda: LatticeService("orders", with_domain({"hosted_zone_id": "zone-1"})))
+    assert plain.value.registrations == []
+    with pytest.raises(ConfigError) as deferred:
+        bad = pulumi.Output.from_input("x").apply(lambda _: "zone-1")
+        run_component(lambda: LatticeService("orders", with_domain({"hosted_zone_id": bad})))
+    assert deferred.value.problems == plain.value.problems
+    assert "hosted_zone_id" in plain.value.problems[0] or "hostedZoneId" in plain.value.problems[0]
 
 
 BAD_ZONES = [
