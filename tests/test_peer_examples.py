@@ -39,6 +39,12 @@ EXAMPLES = {
              "arn:aws:firehose:us-east-1:111111111111:deliverystream/sn-loggroup-firehose-example"},
         {NONE_AUTH},
     ),
+    "terraform/ram-share": (
+        {"ram/resourceShare:ResourceShare": 1, "ram/resourceAssociation:ResourceAssociation": 1},
+        {("ram/principalAssociation:PrincipalAssociation", "principal"): "222222222222",
+         ("ram/resourceShare:ResourceShare", "allowExternalPrincipals"): True},
+        {NONE_AUTH, "lattice-ram-share-external-principals"},
+    ),
     "controller/my-hotel-gateway": (
         {"vpclattice/serviceNetwork:ServiceNetwork": 1, "vpclattice/authPolicy:AuthPolicy": 1},
         {("vpclattice/serviceNetwork:ServiceNetwork", "name"): "my-hotel"},
@@ -124,6 +130,9 @@ def test_the_plan_registers_what_the_peer_example_creates(example, reports):
 MISSING = {
     "terraform/service-httplistener": ("aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation", 0,
                                        "the module's service joins no network; here every service joins one (#14 item 4)"),
+    "terraform/ram-share": ("aws:ram/resourceAssociation:ResourceAssociation", 3,
+                            "the module also shares service1 and service2 themselves; no service sharing by RAM "
+                            "yet (#14 item 4)"),
     "controller/inventory-route-bluegreen": ("aws:vpclattice/targetGroup:TargetGroup", 1,
                                              "inventory-ver2 is a ServiceImport: a target group from another cluster, "
                                              "referenced not created; no target group by ARN yet (#14 item 4)"),
