@@ -78,8 +78,10 @@ EXAMPLES = {
         {OPEN_POLICY, "lattice-ram-share-external-principals"},
     ),
     "cdk/custom-domain": (
-        {"vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation": 2, "vpclattice/listenerRule:ListenerRule": 1},
+        {"vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation": 2, "vpclattice/listenerRule:ListenerRule": 1,
+         "route53/record:Record": 1},
         {("vpclattice/service:Service", "customDomainName"): "parking.cdktests.com",
+         ("route53/record:Record", "name"): "parking.cdktests.com", ("route53/record:Record", "zoneId"): "Z0CDKTESTSPRIVATE0ZONE",
          ("vpclattice/listenerRule:ListenerRule", "match.httpMatch.pathMatch.match.exact"): "/reservation"},
         {NONE_AUTH},
     ),
@@ -136,9 +138,6 @@ MISSING = {
     "controller/inventory-route-bluegreen": ("aws:vpclattice/targetGroup:TargetGroup", 1,
                                              "inventory-ver2 is a ServiceImport: a target group from another cluster, "
                                              "referenced not created; no target group by ARN yet (#14 item 4)"),
-    "cdk/custom-domain": ("aws:route53/record:Record", 1,
-                          "the construct writes parking.cdktests.com into the private hosted zone; no Route 53 "
-                          "records yet (#14 item 3)"),
     "cdk/service-network": ("aws:vpclattice/service:Service", 1,
                             "the construct's service has no listener; a service without one is refused here"),
 }
