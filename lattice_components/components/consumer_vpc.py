@@ -10,6 +10,7 @@ import pulumi_aws as aws
 from ..config import ConsumerVpcSpec
 from ..config.association_specs import vpc_association_options, with_association_tags
 from ..config import validate_args
+from ..inputs.security_groups import client_ingress, joined
 
 TYPE_TOKEN = "lattice:index:ConsumerVpcAttachment"
 
@@ -83,20 +84,15 @@ class ConsumerVpcAttachment(pulumi.ComponentResource):
             # Lattice reaches services through link-local addresses published as an AWS-managed prefix list;
             # egress to it is what lets a client's traffic leave for the network.
             prefix_list = aws.ec2.get_managed_prefix_list_output(
-                name=pulumi.Output.concat("com.amazonaws.", spec.region, ".vpc-lattice")
-                if isinstance(spec.region, pulumi.Output) else f"com.amazonaws.{spec.region}.vpc-lattice",
+                name=joined("com.amazonaws.", spec.region, ".vpc-lattice"),
                 opts=pulumi.InvokeOutputOptions(parent=self),
             )
             ports = sorted(set(wanted.ports))
             group = aws.ec2.SecurityGroup(
                 f"{name}-lattice-clients",
                 vpc_id=spec.vpc_id,
-                description=pulumi.Output.concat("Clients in ", spec.vpc_id, " may call VPC Lattice services")
-                if isinstance(spec.vpc_id, pulumi.Output) else f"Clients in {spec.vpc_id} may call VPC Lattice services",
-                ingress=[
-                    {"protocol": "tcp", "from_port": port, "to_port": port, "cidr_blocks": list(wanted.client_cidrs)}
-                    for port in ports
-                ],
+                description=joined("Clients in ", spec.vpc_id, " may call VPC Lattice services"),
+                ingress=client_ingress(ports, wanted.client_cidrs),
                 egress=[
                     {"protocol": "tcp", "from_port": port, "to_port": port, "prefix_list_ids": [prefix_list.id]}
                     for port in ports

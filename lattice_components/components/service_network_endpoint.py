@@ -11,6 +11,7 @@ import pulumi_aws as aws
 from .enums import EndpointIpAddressType
 from ..config import ServiceNetworkEndpointSpec, validate_args
 from ..inputs import resource_inputs
+from ..inputs.security_groups import client_ingress, joined
 
 TYPE_TOKEN = "lattice:index:ServiceNetworkEndpoint"
 
@@ -75,12 +76,8 @@ class ServiceNetworkEndpoint(pulumi.ComponentResource):
             group = aws.ec2.SecurityGroup(
                 f"{name}-endpoint-clients",
                 vpc_id=spec.vpc_id,
-                description=pulumi.Output.concat("Clients of ", spec.vpc_id, " may use its VPC Lattice service-network endpoint")
-                if isinstance(spec.vpc_id, pulumi.Output) else f"Clients of {spec.vpc_id} may use its VPC Lattice service-network endpoint",
-                ingress=[
-                    {"protocol": "tcp", "from_port": port, "to_port": port, "cidr_blocks": list(wanted.client_cidrs)}
-                    for port in sorted(set(wanted.ports))
-                ],
+                description=joined("Clients of ", spec.vpc_id, " may use its VPC Lattice service-network endpoint"),
+                ingress=client_ingress(wanted.ports, wanted.client_cidrs),
                 tags=spec.tags,
                 opts=pulumi.ResourceOptions(parent=self),
             )
