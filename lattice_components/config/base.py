@@ -117,6 +117,15 @@ AuthType = api_enum("CreateService", "authType")
 OrganizationId = Annotated[str, Field(pattern=r"^o-[a-z0-9]{10,32}$")]
 """An AWS Organizations ID (`o-...`), as `aws:PrincipalOrgID` holds it."""
 Port = Annotated[int, Field(**api_range("CreateListener", "port"))]
+def listed_once(values: list[Any]) -> list[Any]:
+    """`values`, or an error at the index of the first known item written again (another resource's output is
+    not known until deploy, so it is not compared)."""
+    for index, value in enumerate(values):
+        if not is_output(value) and value in values[:index]:
+            raise rule_error(f"[{index}]", f"{value!r} is listed twice")
+    return values
+
+
 def checked_by(problem_of) -> AfterValidator:
     """A validator from one of `apimodel.value_rules`' problem functions: the problem it names, if any, is the
     error; another resource's output passes here and is checked when it resolves (`config.args`)."""

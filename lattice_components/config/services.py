@@ -40,6 +40,7 @@ from .base import (
     api_range,
     checked_by,
     is_output,
+    listed_once,
     rule_error,
 )
 
@@ -356,10 +357,7 @@ class AllowedCallersSpec(Spec):
     @field_validator("principals")
     @classmethod
     def _each_once(cls, values: list[str]) -> list[str]:
-        for index, value in enumerate(values):
-            if not is_output(value) and value in values[:index]:
-                raise rule_error(f"[{index}]", f"{value!r} is listed twice")
-        return values
+        return listed_once(values)
 
 
 # Route 53's model (botocore `route53`, shape `ResourceId`) documents only a maximum length of 32 for a hosted

@@ -19,6 +19,7 @@ from .base import (
     Tags,
     checked_by,
     is_output,
+    listed_once,
     rule_error,
 )
 from .access_log_specs import AccessLogFields
@@ -59,11 +60,7 @@ class SecurityGroupSpec(Spec):
     @field_validator("client_cidrs")
     @classmethod
     def _each_once(cls, values: list[str]) -> list[str]:
-        for index, cidr in enumerate(values):
-            if not is_output(cidr) and cidr in values[:index]:
-                # EC2: a second rule for the same CIDR fails as a duplicate rule.
-                raise rule_error(f"[{index}]", f"{cidr!r} is listed twice")
-        return values
+        return listed_once(values)  # EC2: a second rule for the same CIDR fails as a duplicate rule
 
 
 _SG_LIMIT = model.limits("CreateServiceNetworkVpcAssociation", "securityGroupIds")
