@@ -33,6 +33,14 @@ def test_the_report_is_json_with_every_part_but_startup(report):
     assert "startup" not in report
 
 
+def test_the_report_judges_every_target_and_a_smoke_run_claims_none_of_the_scale_ones(report):
+    # GIVEN the 10-service smoke run THEN the targets at 500 and 1,000 services are "not measured", never met
+    found = {entry["target"]: entry for entry in report["targets"]}
+    assert len(found) == len(bench.targets.verdicts(report))
+    scale = [entry for name, entry in found.items() if "services" in name and ("500" in name or "1000" in name)]
+    assert scale and all(entry["met"] is None and entry["status"] == "not measured" for entry in scale)
+
+
 def test_the_synthetic_environment_spans_accounts_inside_and_outside_the_organization():
     env = synthetic.build(bench.SMOKE_SIZE)
     assert len(env.accounts) == synthetic.account_count(bench.SMOKE_SIZE) == 10
