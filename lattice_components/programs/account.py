@@ -145,6 +145,8 @@ async def main() -> None:
     if not account["inOrganization"] and not network["shareArn"]:
         raise ConfigError([f"lattice:account: {config.account!r} is outside the organization but the network has no RAM share"], source)
     service_args, problems = services_args(config, network)
+    if problems:  # a share's principals did not resolve: its service cannot be checked further
+        raise ConfigError(problems + resources.check(config, network), source)
     group_args = {
         name: {"name": name, **group.to_args()} for name, group in config.target_groups.items() if group.arn is None
     }
