@@ -409,3 +409,12 @@ def test_a_group_preview_hides_is_undecided_not_reported():
         {"targetGroupIdentifier": UNKNOWN}]}]}})
     with pytest.raises(Unknown):
         list(stack_checks.check_target_group_used([idle, hidden], {}))
+
+
+def test_the_deploy_role_covers_every_type_the_example_registers(report):
+    from lattice_components.iam import deploy_permissions
+
+    types = {r.type for run in report.runs for r in run.resources}
+    assert {"aws:ram/resourceShare:ResourceShare", "lattice:index:LatticeTargetGroup"} <= types
+    # a type without actions raises UncoveredType; the role holds every action of the table
+    assert set(deploy_permissions.deploy_actions(types)) <= set(deploy_permissions.all_deploy_actions())
