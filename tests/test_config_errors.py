@@ -96,7 +96,9 @@ CASES = [
     (
         "a forward to a target group the service does not have",
         lambda c: order_service(c)["listeners"][0]["defaultAction"]["forward"][1].update(targetGroup="order-service-blue"),
-        "lattice:services.order-service.listeners[0].defaultAction.forward[1].targetGroup: 'order-service-blue' is not one of this service's targetGroups",
+        "lattice:services.order-service.listeners[0].defaultAction.forward[1].targetGroup: 'order-service-blue' is neither one "
+        "of this service's targetGroups ['order-service-canary', 'order-service-stable'] nor of lattice:targetGroups [], nor a "
+        "target group ARN",
     ),
     (
         "an INSTANCE target group without a port",

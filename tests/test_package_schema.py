@@ -26,7 +26,7 @@ import lattice_components
 from lattice_components import config
 from lattice_components.config.access_log_specs import AccessLogDestinationSpec
 from lattice_components.config.association_specs import DnsOptionsSpec
-from lattice_components.config.services import DnsSpec
+from lattice_components.config.services import DnsSpec, ShareSpec
 from lattice_components.apimodel import model as api_model
 from lattice_components.config.resources import ec2_enum
 from lattice_components.tools import hosting
@@ -126,10 +126,25 @@ COMPONENTS = {
             "authPolicyFile": "str",
             "extraStatements": "list[dict[pulumi.json#/Any]]",
             "associationTags": "dict[str]",
+            "associate": "bool",
+            "share": "Share",
+            "idleTimeoutSeconds": "int",
             "tags": "Input[dict[Input[str]]]",
         },
-        "required": ["listeners", "name", "serviceNetworkArn", "targetGroups"],
-        "outputs": {"serviceId": "str", "serviceArn": "str", "dnsName": "str", "targetGroupIds": "dict[str]"},
+        "required": ["name"],
+        "outputs": {
+            "serviceId": "str", "serviceArn": "str", "dnsName": "str", "targetGroupIds": "dict[str]", "shareArn": "str",
+        },
+    },
+    "lattice:index:LatticeTargetGroup": {
+        "inputs": {
+            "name": "str", "type": "TargetGroupType", "port": "int", "protocol": "TargetGroupProtocol",
+            "protocolVersion": "TargetGroupProtocolVersion", "ipAddressType": "TargetGroupIpAddressType",
+            "lambdaEventStructureVersion": "TargetGroupLambdaEventStructureVersion", "vpcId": "Input[str]",
+            "healthCheck": "HealthCheck", "targets": "list[Target]", "tags": "Input[dict[Input[str]]]",
+        },
+        "required": ["name"],
+        "outputs": {"targetGroupId": "str", "targetGroupArn": "str"},
     },
     "lattice:index:ConsumerVpcAttachment": {
         "inputs": {
@@ -196,10 +211,13 @@ TYPES = {
         "properties": {
             "type": "TargetGroupType", "port": "int", "protocol": "TargetGroupProtocol",
             "protocolVersion": "TargetGroupProtocolVersion", "ipAddressType": "TargetGroupIpAddressType", "vpcId": "Input[str]",
+            "lambdaEventStructureVersion": "TargetGroupLambdaEventStructureVersion",
             "healthCheck": "HealthCheck", "targets": "list[Target]",
         },
         "required": [],
     },
+    "Share": {"properties": {"principals": "list[Input[str]]", "allowExternalPrincipals": "bool"},
+              "required": ["allowExternalPrincipals", "principals"]},
     "HealthCheck": {
         "properties": {
             "enabled": "bool", "protocol": "HealthCheckProtocol", "protocolVersion": "HealthCheckProtocolVersion",
@@ -216,7 +234,7 @@ TYPES = {
         "required": ["defaultAction", "name"],
     },
     "Action": {"properties": {"forward": "list[WeightedTargetGroup]", "fixedResponse": "int"}, "required": []},
-    "WeightedTargetGroup": {"properties": {"targetGroup": "str", "weight": "int"}, "required": ["targetGroup"]},
+    "WeightedTargetGroup": {"properties": {"targetGroup": "Input[str]", "weight": "int"}, "required": ["targetGroup"]},
     "Rule": {
         "properties": {"name": "str", "priority": "int", "match": "RuleMatch", "action": "Action"},
         "required": ["action", "match", "name", "priority"],
@@ -272,6 +290,7 @@ ENUMS = {
     "TargetGroupProtocol": ("TargetGroupConfig", "protocol"),
     "TargetGroupProtocolVersion": ("TargetGroupConfig", "protocolVersion"),
     "TargetGroupIpAddressType": ("TargetGroupConfig", "ipAddressType"),
+    "TargetGroupLambdaEventStructureVersion": ("TargetGroupConfig", "lambdaEventStructureVersion"),
     "HealthCheckProtocol": ("HealthCheckConfig", "protocol"),
     "HealthCheckProtocolVersion": ("HealthCheckConfig", "protocolVersion"),
     "ListenerProtocol": ("CreateListener", "protocol"),
@@ -424,6 +443,8 @@ MODELS = {
     "lattice:index:ServiceNetwork": config.ServiceNetworkSpec,
     "lattice:index:ShareAccepter": config.ShareAccepterSpec,
     "lattice:index:LatticeService": config.LatticeServiceSpec,
+    "lattice:index:LatticeTargetGroup": config.LatticeTargetGroupSpec,
+    "lattice:index:Share": ShareSpec,
     "lattice:index:ConsumerVpcAttachment": config.ConsumerVpcSpec,
     "lattice:index:TargetGroup": config.TargetGroupSpec,
     "lattice:index:HealthCheck": config.HealthCheckSpec,

@@ -4,6 +4,7 @@ wire (names, policy documents, weights, validation) come from `lattice_component
 
 from .consumer_vpc import ConsumerVpcAttachment, ConsumerVpcAttachmentArgs
 from .lattice_service import LatticeService, LatticeServiceArgs
+from .target_group import LatticeTargetGroup, LatticeTargetGroupArgs
 from .resource_configuration import ResourceConfiguration, ResourceConfigurationArgs
 from .resource_gateway import ResourceGateway, ResourceGatewayArgs
 from .service_network import ServiceNetwork, ServiceNetworkArgs
@@ -22,6 +23,7 @@ from .enums import (
     ListenerProtocol,
     TargetGroupProtocol,
     TargetGroupIpAddressType,
+    TargetGroupLambdaEventStructureVersion,
     TargetGroupProtocolVersion,
     TargetGroupType,
 )
@@ -39,12 +41,15 @@ __all__ = [
     "ListenerProtocol",
     "TargetGroupProtocol",
     "TargetGroupIpAddressType",
+    "TargetGroupLambdaEventStructureVersion",
     "TargetGroupProtocolVersion",
     "TargetGroupType",
     "ConsumerVpcAttachment",
     "ConsumerVpcAttachmentArgs",
     "LatticeService",
     "LatticeServiceArgs",
+    "LatticeTargetGroup",
+    "LatticeTargetGroupArgs",
     "ResourceConfiguration",
     "ResourceConfigurationArgs",
     "ResourceGateway",

@@ -55,6 +55,15 @@ class TargetGroupIpAddressType(StrEnum):
     """IPv6."""
 
 
+class TargetGroupLambdaEventStructureVersion(StrEnum):
+    """The shape of the event a LAMBDA target group's function receives."""
+
+    V1 = "V1"
+    """Version 1 (the API's default)."""
+    V2 = "V2"
+    """Version 2: multi-value headers and query strings."""
+
+
 class HealthCheckProtocol(StrEnum):
     """The protocol of a health check."""
 

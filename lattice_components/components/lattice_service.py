@@ -7,7 +7,8 @@ from typing import Any, NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from . import access_logs
+from . import access_logs, ram_share
+from .group_children import register_group
 from .enums import (
     AuthType,
     HealthCheckProtocol,
@@ -15,6 +16,7 @@ from .enums import (
     ListenerProtocol,
     TargetGroupProtocol,
     TargetGroupIpAddressType,
+    TargetGroupLambdaEventStructureVersion,
     TargetGroupProtocolVersion,
     TargetGroupType,
 )
@@ -82,6 +84,8 @@ class TargetGroup(TypedDict):
     """HTTP1, HTTP2 or GRPC (the API's default is HTTP1)."""
     ip_address_type: NotRequired[TargetGroupIpAddressType]
     """IPV4 (the API's default) or IPV6: the addresses an IP group registers; IP groups only."""
+    lambda_event_structure_version: NotRequired[TargetGroupLambdaEventStructureVersion]
+    """V1 (the API's default) or V2: the event a LAMBDA group's function receives; LAMBDA groups only."""
     vpc_id: NotRequired[pulumi.Input[str]]
     """The VPC of the targets (`vpc-...`, or `vpc.id`); required for INSTANCE, IP and ALB groups, none for LAMBDA."""
     health_check: NotRequired[HealthCheck]
@@ -93,8 +97,8 @@ class TargetGroup(TypedDict):
 class WeightedTargetGroup(TypedDict):
     """One target group of a forward action and its share of the traffic; plain, because weights are checked before registration."""
 
-    target_group: str
-    """The name of one of this service's target groups (a key of its target groups)."""
+    target_group: pulumi.Input[str]
+    """The name of one of this service's target groups (a key of its target groups), or the ARN or ID of a group created elsewhere (a `LatticeTargetGroup`'s `target_group_id`, another stack's output, a literal `arn:aws:vpc-lattice:...:targetgroup/tg-...`), which is forwarded to and not created."""
     weight: NotRequired[int]
     """Relative weight, 0-999 (default 100): weights 90 and 10 send 90% and 10% of the requests."""
 
@@ -205,17 +209,32 @@ class Dns(TypedDict):
     """Seconds a CNAME record is cached (default 300); ALIAS records take none."""
 
 
+class Share(TypedDict):
+    """A RAM share of the service with other accounts."""
+
+    principals: list[pulumi.Input[str]]
+    """12-digit account IDs, organization or OU ARNs, each once; one principal association each, so the list itself is plain."""
+    allow_external_principals: bool
+    """Required: whether accounts outside the organization may accept the share; plain, the pack checks it."""
+
+
 class LatticeServiceArgs(TypedDict):
     """Arguments of `LatticeService`. Nested objects have the same keys as the stack config, in snake_case."""
 
     name: str
     """Service name: 3-40 lowercase letters, digits and hyphens, not starting with `svc-`; plain, because child names derive from it."""
-    service_network_arn: pulumi.Input[str]
-    """ARN of the service network to join (the ARN, not the ID, so it works across accounts)."""
-    target_groups: dict[str, TargetGroup]
+    service_network_arn: NotRequired[pulumi.Input[str]]
+    """ARN of the service network to join (the ARN, not the ID, so it works across accounts); none for a standalone service."""
+    associate: NotRequired[bool]
+    """Associate the service with `service_network_arn` (default true); false: a standalone service, reached through its own sharing; plain, it decides whether the association exists."""
+    share: NotRequired[Share]
+    """Share the service through AWS RAM with other accounts (a share, the service in it, one principal association each)."""
+    target_groups: NotRequired[dict[str, TargetGroup]]
     """Target groups by name (3-128 lowercase letters, digits and hyphens, not starting with `tg-`)."""
-    listeners: list[Listener]
-    """The service's listeners (at least one), each with its default action and rules."""
+    listeners: NotRequired[list[Listener]]
+    """The service's listeners, each with its default action and rules; none is allowed (the service serves nothing yet)."""
+    idle_timeout_seconds: NotRequired[int]
+    """Seconds a connection may stay idle before Lattice closes it, 60-600 (the API's default is 60)."""
     auth_type: NotRequired[AuthType]
     """`AWS_IAM` (default) or `NONE`; plain, because it decides whether the service gets an auth policy."""
     allowed_callers: NotRequired[AllowedCallers]
@@ -255,6 +274,8 @@ class LatticeService(pulumi.ComponentResource):
     """The DNS name Lattice generates (`<name>-<id>.<suffix>.vpc-lattice-svcs.<region>.on.aws`)."""
     target_group_ids: pulumi.Output[dict[str, str]]
     """Target group IDs by name."""
+    share_arn: pulumi.Output[str]
+    """The ARN of the service's RAM share (empty when it is shared with no one)."""
 
     def __init__(
         self,
@@ -294,18 +315,13 @@ class LatticeService(pulumi.ComponentResource):
 
         target_groups: dict[str, aws.vpclattice.TargetGroup] = {}
         for group_name, group in spec.target_groups.items():
-            group_child = naming.target_group(name, group_name)
-            target_group = aws.vpclattice.TargetGroup(
-                group_child, **service_inputs.target_group(group_name, group, tags), opts=named(group_child)
+            target_groups[group_name] = register_group(
+                group_name, group, tags, naming.target_group(name, group_name),
+                lambda target, index, group_name=group_name, group=group: naming.attachment(
+                    name, group_name, target.id, naming.named_port(group, target), index
+                ),
+                named,
             )
-            target_groups[group_name] = target_group
-            for index, target in enumerate(group.targets):
-                attachment_child = naming.attachment(name, group_name, target.id, naming.named_port(group, target), index)
-                aws.vpclattice.TargetGroupAttachment(
-                    attachment_child,
-                    **service_inputs.attachment(group, target, target_group.id),
-                    opts=named(attachment_child),
-                )
         group_ids = {group_name: group.id for group_name, group in target_groups.items()}
 
         for listener_spec in spec.listeners:
@@ -332,7 +348,7 @@ class LatticeService(pulumi.ComponentResource):
                 opts=child,
             )
 
-        if spec.service_network_arn is not None:
+        if spec.joins_network:
             aws.vpclattice.ServiceNetworkServiceAssociation(
                 f"{name}-association",
                 **service_inputs.association(spec, service.id),
@@ -341,11 +357,20 @@ class LatticeService(pulumi.ComponentResource):
 
         access_logs.subscribe_all(name, spec, f"/aws/vpc-lattice/service/{spec.name}", service.arn, tags, child)
 
+        share_arn: pulumi.Input[str] = ""
+        if spec.share is not None:
+            share_arn = ram_share.share(
+                name, f"{spec.name}-share", "service", service.arn, spec.share.principals,
+                spec.share.allow_external_principals, tags, child,
+            ).arn
+
         self.service_id = service.id
         self.service_arn = service.arn
         self.dns_name = service.dns_entries.apply(lambda entries: entries[0].domain_name if entries else "")
         self.target_group_ids = pulumi.Output.from_input(group_ids)
+        self.share_arn = pulumi.Output.from_input(share_arn)
         self.register_outputs({
+            "share_arn": self.share_arn,
             "service_id": self.service_id,
             "service_arn": self.service_arn,
             "dns_name": self.dns_name,

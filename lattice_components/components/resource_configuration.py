@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .enums import DnsIpAddressType, ResourceConfigurationProtocol, ResourceConfigurationType
-from .service_network import principal_label
+from . import ram_share
 from ..config import ResourceConfigurationArgsSpec, validate_args
 from ..inputs import resource_inputs
 
@@ -134,19 +134,10 @@ class ResourceConfiguration(pulumi.ComponentResource):
 
         share_arn: pulumi.Input[str] = ""
         if spec.share_principals:
-            share = aws.ram.ResourceShare(
-                f"{name}-share", name=f"{spec.name}-share",
-                allow_external_principals=spec.allow_external_principals, tags=tags, opts=child,
-            )
-            aws.ram.ResourceAssociation(
-                f"{name}-share-configuration", resource_arn=configuration.arn, resource_share_arn=share.arn, opts=child
-            )
-            for index, principal in enumerate(spec.share_principals):
-                aws.ram.PrincipalAssociation(
-                    f"{name}-share-{principal_label(principal, index)}", principal=principal,
-                    resource_share_arn=share.arn, opts=child,
-                )
-            share_arn = share.arn
+            share_arn = ram_share.share(
+                name, f"{spec.name}-share", "configuration", configuration.arn, spec.share_principals,
+                spec.allow_external_principals, tags, child,
+            ).arn
 
         self.resource_configuration_id = configuration.id
         self.resource_configuration_arn = configuration.arn

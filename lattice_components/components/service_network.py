@@ -7,7 +7,7 @@ from typing import Any, NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from . import access_logs
+from . import access_logs, ram_share
 from .enums import AuthType
 from .lattice_service import AccessLogDestination
 from ..inputs import auth_policies
@@ -47,12 +47,6 @@ class ServiceNetworkArgs(TypedDict):
     """IAM statements appended to the generated network auth policy; plain, checked before registration."""
     tags: NotRequired[pulumi.Input[dict[str, pulumi.Input[str]]]]
     """Tags on every resource the component creates."""
-
-
-def principal_label(principal: pulumi.Input[str], index: int) -> str:
-    """The part of a principal association's name that tells it from its siblings: the account, organization
-    or OU ID, or its position when the principal is another resource's output."""
-    return principal.rsplit("/", 1)[-1].rsplit(":", 1)[-1] if isinstance(principal, str) else f"principal-{index}"
 
 
 def _policy(network: ServiceNetworkSpec) -> dict[str, Any]:
@@ -112,24 +106,10 @@ class ServiceNetwork(pulumi.ComponentResource):
 
         share_arn: pulumi.Input[str] = ""
         if network.share_principals:
-            share = aws.ram.ResourceShare(
-                f"{name}-share",
-                name=f"{network.name}-share",
-                allow_external_principals=network.allow_external_principals,
-                tags=tags,
-                opts=child,
-            )
-            aws.ram.ResourceAssociation(
-                f"{name}-share-network", resource_arn=service_network.arn, resource_share_arn=share.arn, opts=child
-            )
-            for index, principal in enumerate(network.share_principals):
-                aws.ram.PrincipalAssociation(
-                    f"{name}-share-{principal_label(principal, index)}",
-                    principal=principal,
-                    resource_share_arn=share.arn,
-                    opts=child,
-                )
-            share_arn = share.arn
+            share_arn = ram_share.share(
+                name, f"{network.name}-share", "network", service_network.arn, network.share_principals,
+                network.allow_external_principals, tags, child,
+            ).arn
 
         self.service_network_id = service_network.id
         self.service_network_arn = service_network.arn

@@ -24,7 +24,7 @@ import pulumi
 from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
-from .base import AccountId, Deferred, Spec, is_output, rule_error
+from .base import RAM_PRINCIPAL, AccountId, Deferred, Spec, is_output, rule_error
 from .errors import ConfigError
 from .reader import describe
 from .stacks import NetworkSpec
@@ -45,12 +45,6 @@ OUTPUT_WHERE_PLAIN = (
 # The arguments of ServiceNetwork and ShareAccepter that the stack config does not share
 # --------------------------------------------------------------------------------------------------------------
 
-_ORG = r"o-[a-z0-9]{10,32}"
-RAM_PRINCIPAL = re.compile(
-    rf"\d{{12}}|arn:aws[a-z-]*:organizations::\d{{12}}:(organization/{_ORG}|ou/{_ORG}/ou-[a-z0-9]{{4,32}}-[a-z0-9]{{8,32}})"
-)
-"""What RAM shares a service network with: an account ID, the organization's ARN or an OU's ARN (RAM's
-`associateResourceShare` documents these, and IAM roles and users, which Lattice networks are not shared with)."""
 SHARE_ARN = re.compile(r"arn:aws[a-z-]*:ram:[a-z0-9-]+:\d{12}:resource-share/[A-Za-z0-9-]+")
 """A RAM resource share ARN. RAM documents the share ID only by example (a UUID), so any ID characters pass."""
 

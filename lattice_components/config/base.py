@@ -117,6 +117,15 @@ AuthType = api_enum("CreateService", "authType")
 OrganizationId = Annotated[str, Field(pattern=r"^o-[a-z0-9]{10,32}$")]
 """An AWS Organizations ID (`o-...`), as `aws:PrincipalOrgID` holds it."""
 Port = Annotated[int, Field(**api_range("CreateListener", "port"))]
+_ORG = r"o-[a-z0-9]{10,32}"
+RAM_PRINCIPAL = re.compile(
+    rf"\d{{12}}|arn:aws[a-z-]*:organizations::\d{{12}}:(organization/{_ORG}|ou/{_ORG}/ou-[a-z0-9]{{4,32}}-[a-z0-9]{{8,32}})"
+)
+"""What RAM shares a Lattice network, service or resource configuration with: an account ID, the organization's
+ARN or an OU's ARN (RAM's `associateResourceShare` documents these, and IAM roles and users, which Lattice
+resources are not shared with)."""
+
+
 def listed_once(values: list[Any]) -> list[Any]:
     """`values`, or an error at the index of the first known item written again (another resource's output is
     not known until deploy, so it is not compared)."""

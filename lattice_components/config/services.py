@@ -14,7 +14,8 @@ validators below, each with the reason it exists.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from collections.abc import Iterator
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
@@ -24,6 +25,7 @@ from .access_log_specs import AccessLogFields
 from .association_specs import ServiceAssociationFields
 from .auth_policy_specs import AuthPolicyFields, HttpMethod
 from .base import (
+    RAM_PRINCIPAL,
     AccountId,
     AuthType,
     Deferred,
@@ -129,6 +131,8 @@ class TargetGroupSpec(Spec):
     protocol_version: api_enum("TargetGroupConfig", "protocolVersion") | None = None
     ip_address_type: api_enum("TargetGroupConfig", "ipAddressType") | None = None
     """IPV4 (the API's default) or IPV6: the addresses an IP group registers; IP groups only."""
+    lambda_event_structure_version: api_enum("TargetGroupConfig", "lambdaEventStructureVersion") | None = None
+    """V1 or V2: the shape of the event a LAMBDA group's function receives (the API's default is V1); LAMBDA only."""
     vpc_id: Deferred[str] | None = None
     """The VPC of the targets; required for INSTANCE, IP and ALB groups."""
     health_check: HealthCheckSpec | None = None
@@ -138,6 +142,8 @@ class TargetGroupSpec(Spec):
 
     @model_validator(mode="after")
     def _fits_the_type(self) -> "TargetGroupSpec":
+        if getattr(self, "arn", None) is not None:
+            return self  # a stack's reference to a group created elsewhere (`StackTargetGroupSpec`): nothing to fit
         if self.type == "LAMBDA":
             for field in ("port", "protocol", "protocol_version", "vpc_id"):
                 if getattr(self, field) is not None:
@@ -150,6 +156,8 @@ class TargetGroupSpec(Spec):
             raise rule_error("healthCheck", f"{self.type} target groups take no health check (the API rejects it)")
         if self.ip_address_type is not None and self.type != "IP":
             raise rule_error("ipAddressType", f"is supported only for IP target groups, not {self.type}")
+        if self.lambda_event_structure_version is not None and self.type != "LAMBDA":
+            raise rule_error("lambdaEventStructureVersion", f"is supported only for LAMBDA target groups, not {self.type}")
         if self.vpc_id is not None and not is_output(self.vpc_id):
             vpc = model.limits("CreateServiceNetworkVpcAssociation", "vpcIdentifier")
             if not isinstance(self.vpc_id, str) or not vpc.pattern_matches(self.vpc_id):
@@ -207,18 +215,50 @@ class TargetGroupSpec(Spec):
         return HealthCheckSpec()
 
 
+class LatticeTargetGroupSpec(TargetGroupSpec):
+    """`LatticeTargetGroup` args: a target group of its own, forwarded to by several services."""
+
+    name: TargetGroupName
+    tags: Tags = Field(default_factory=dict)
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Listeners and rules
 # --------------------------------------------------------------------------------------------------------------
 
 _MAX_WEIGHT = api_range("WeightedTargetGroup", "weight")
+_TARGET_GROUP_IDENTIFIER = model.limits("WeightedTargetGroup", "targetGroupIdentifier")
+
+
+def is_target_group_reference(value: object) -> bool:
+    """Whether a forward's `targetGroup` names a group created elsewhere (its ARN or `tg-` ID, or another
+    resource's output) rather than one of this stack's by name. Names cannot be mistaken for either: the API
+    refuses target group names starting with `tg-`, and a name has no `:`."""
+    return is_output(value) or (isinstance(value, str) and (value.startswith("arn:") or value.startswith("tg-")))
+
+
+def target_group_reference_problem(value: str) -> str | None:
+    """Why a written target group ARN or ID is not one the API takes (the model's `TargetGroupIdentifier`)."""
+    if _TARGET_GROUP_IDENTIFIER.pattern_matches(value):
+        return None
+    return (f"{value!r} is not a target group ARN (arn:aws:vpc-lattice:<region>:<account>:targetgroup/tg-<17 characters>) "
+            "or ID (tg-<17 characters>)")
+
+
+def _target_group_ref(value: str) -> str:
+    if is_target_group_reference(value) and not is_output(value):
+        problem = target_group_reference_problem(value)
+        if problem:
+            raise ValueError(problem)
+    return value
 
 
 class WeightedTargetSpec(Spec):
     """One target group of a forward action and its share of the traffic."""
 
-    target_group: str
-    """The name of a target group of this service (a key of `targetGroups`)."""
+    target_group: Deferred[Annotated[str, AfterValidator(_target_group_ref)]]
+    """The name of a target group of this service (a key of `targetGroups`) or of the stack (`lattice:targetGroups`),
+    or the ARN (or `tg-` ID) of one created elsewhere, which is forwarded to and not created."""
     weight: Annotated[int, Field(**_MAX_WEIGHT)] = 100
 
 
@@ -238,7 +278,7 @@ class ActionSpec(Spec):
                 "fixedResponse", f"{self.fixed_response} is not supported: the API accepts only {' or '.join(map(str, allowed.values))}"
             )
         if self.forward is not None:
-            names = [target.target_group for target in self.forward]
+            names = [target.target_group for target in self.forward if not is_output(target.target_group)]
             duplicates = sorted({name for name in names if names.count(name) > 1})
             if duplicates:
                 raise rule_error("forward", f"lists target group {duplicates[0]!r} more than once")
@@ -402,6 +442,34 @@ class DnsSpec(Spec):
         return None if self.record_type == "ALIAS" else (300 if self.ttl is None else self.ttl)
 
 
+_ACCOUNT_NAME = re.compile(r"[a-z][a-z0-9-]*")
+
+
+def share_principal_problem(value: str) -> str | None:
+    """Why `value` is not someone a service can be shared with by RAM: an account of the network's registry by its
+    short name, a 12-digit account ID, the organization's ARN or an OU's ARN."""
+    if RAM_PRINCIPAL.fullmatch(value) or _ACCOUNT_NAME.fullmatch(value):
+        return None
+    return (f"{value!r} is not a RAM principal: an account name of lattice:accounts, a 12-digit account ID, "
+            "an organization ARN or an OU ARN (no wildcards)")
+
+
+class ShareSpec(Spec):
+    """A RAM share of the service with other accounts: consumers there associate it with their own network."""
+
+    principals: Annotated[list[Deferred[Annotated[str, checked_by(share_principal_problem)]]], Field(min_length=1)]
+    """Who the service is shared with: account names of the network's `lattice:accounts`, 12-digit account IDs,
+    organization or OU ARNs."""
+    allow_external_principals: bool
+    """Required, so a share that reaches outside the organization is never a default: true lets accounts outside
+    it accept the share (the pack's `lattice-ram-share-external-principals` then asks for an allow-list entry)."""
+
+    @field_validator("principals")
+    @classmethod
+    def _each_once(cls, values: list[str]) -> list[str]:
+        return listed_once(values)
+
+
 class ServiceSpec(AuthPolicyFields, AccessLogFields, ServiceAssociationFields, Spec):
     """A Lattice service in one account: its target groups, listeners, callers and network association."""
 
@@ -410,9 +478,18 @@ class ServiceSpec(AuthPolicyFields, AccessLogFields, ServiceAssociationFields, S
     custom_domain_name: Annotated[str, Field(**api_lengths("CreateService", "customDomainName"))] | None = None
     certificate_arn: Deferred[str] | None = None
     """ACM certificate for HTTPS listeners on the custom domain."""
-    target_groups: dict[TargetGroupName, TargetGroupSpec]
-    """Keyed by target group name."""
-    listeners: Annotated[list[ListenerSpec], Field(min_length=1)]
+    idle_timeout_seconds: Annotated[int, Field(**api_range("CreateService", "idleTimeoutSeconds"))] | None = None
+    """Seconds a connection may stay idle before Lattice closes it (the API's default is 60)."""
+    target_groups: dict[TargetGroupName, TargetGroupSpec] = Field(default_factory=dict)
+    """Keyed by target group name; a listener may also forward to the stack's `lattice:targetGroups` by name, or
+    to a group created elsewhere by ARN."""
+    listeners: list[ListenerSpec] = Field(default_factory=list)
+    """None is allowed (the API allows it): the service then serves nothing yet, and the plan says so."""
+    associate: bool = True
+    """Associate the service with the service network (default). false: a standalone service, reached only through
+    its own sharing (`share`) or associations others make; no auth-policy condition names the network."""
+    share: ShareSpec | None = None
+    """Share the service through AWS RAM with other accounts (a RAM share, the service in it, one principal each)."""
     allowed_callers: AllowedCallersSpec | None = None
     """Required with AWS_IAM unless `authPolicy` is given: without an auth policy the API denies every request."""
     access_logs: bool = False
@@ -421,8 +498,24 @@ class ServiceSpec(AuthPolicyFields, AccessLogFields, ServiceAssociationFields, S
     """A Route 53 record for `customDomainName`, pointing at the name Lattice generates; requires it."""
     tags: Tags = Field(default_factory=dict)
 
+    knows_every_target_group: ClassVar[bool] = False
+    """False in stack config: a name that is none of the service's own groups may be one of the stack's, which
+    `AccountStackConfig` resolves; the component's args know every group they may name."""
+
+    def forwards(self) -> Iterator[tuple[str, ListenerSpec, WeightedTargetSpec]]:
+        """(key path, listener, forward target) of every forward of every listener and rule."""
+        for index, listener in enumerate(self.listeners):
+            actions = [("defaultAction", listener.default_action)] + [
+                (f"rules[{r}].action", rule.action) for r, rule in enumerate(listener.rules)
+            ]
+            for where, action in actions:
+                for t, target in enumerate(action.forward or []):
+                    yield f"listeners[{index}].{where}.forward[{t}].targetGroup", listener, target
+
     @model_validator(mode="after")
     def _coherent(self) -> "ServiceSpec":
+        if not self.associate and self.association_tags:
+            raise rule_error("associationTags", "applies to the network association; this service has associate: false")
         if self.dns is not None and not self.custom_domain_name:
             raise rule_error("dns", "needs customDomainName: the record is named after the service's custom domain")
         if self.auth_type == "AWS_IAM" and self.auth_policy is None and (
@@ -445,18 +538,18 @@ class ServiceSpec(AuthPolicyFields, AccessLogFields, ServiceAssociationFields, S
                 raise rule_error("certificateArn", "is required for HTTPS listeners on a custom domain")
             if listener.protocol == "TLS_PASSTHROUGH" and not self.custom_domain_name:
                 raise rule_error(f"listeners[{index}].protocol", "TLS_PASSTHROUGH needs the service's customDomainName")
-            actions = [("defaultAction", listener.default_action)] + [
-                (f"rules[{r}].action", rule.action) for r, rule in enumerate(listener.rules)
-            ]
-            for where, action in actions:
-                for t, target in enumerate(action.forward or []):
-                    group = self.target_groups.get(target.target_group)
-                    path = f"listeners[{index}].{where}.forward[{t}].targetGroup"
-                    if group is None:
-                        raise rule_error(path, f"{target.target_group!r} is not one of this service's targetGroups {sorted(self.target_groups)}")
-                    problem = listener_target_problem(listener.protocol, target.target_group, group)
-                    if problem:
-                        raise rule_error(path, problem)
+        for path, listener, target in self.forwards():
+            if is_target_group_reference(target.target_group):
+                continue  # created elsewhere: its protocol is not known here
+            group = self.target_groups.get(target.target_group)
+            if group is None:
+                if not self.knows_every_target_group:
+                    continue  # one of the stack's lattice:targetGroups, or an error there (`AccountStackConfig`)
+                raise rule_error(path, f"{target.target_group!r} is not one of this service's targetGroups "
+                                 f"{sorted(self.target_groups)} nor a target group ARN")
+            problem = listener_target_problem(listener.protocol, target.target_group, group)
+            if problem:
+                raise rule_error(path, problem)
         return self
 
 
@@ -481,6 +574,23 @@ def listener_target_problem(listener_protocol: str, group_name: str, group: Targ
 class LatticeServiceSpec(ServiceSpec):
     """`LatticeService` args: a service spec, its name, and the network it joins."""
 
+    knows_every_target_group: ClassVar[bool] = True
+
     name: ServiceName
     service_network_arn: Deferred[str] | None = None
     """ARN of the service network (an Output is fine). The association and the auth policy's condition use it."""
+
+    @model_validator(mode="after")
+    def _standalone_fits(self) -> "LatticeServiceSpec":
+        if not self.associate and self.service_network_arn is not None:
+            raise rule_error("serviceNetworkArn", "is set, but associate is false: a standalone service joins no network")
+        for index, principal in enumerate(self.share.principals if self.share else []):
+            if isinstance(principal, str) and not RAM_PRINCIPAL.fullmatch(principal):
+                raise rule_error(f"share.principals[{index}]", f"{principal!r} is an account name; the component takes "
+                                 "12-digit account IDs, organization or OU ARNs")
+        return self
+
+    @property
+    def joins_network(self) -> bool:
+        """Whether the service is associated with a network: `associate` and a network to join."""
+        return self.associate and self.service_network_arn is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
+from pydantic.alias_generators import to_camel
 
 from ..apimodel import model, value_rules
 from .base import (
@@ -17,6 +18,7 @@ from .base import (
     ServiceNetworkName,
     Spec,
     Tags,
+    TargetGroupName,
     checked_by,
     is_output,
     listed_once,
@@ -35,7 +37,13 @@ from .resources import (
     check_stack_resources,
     consumer_via_problem,
 )
-from .services import ServiceSpec
+from .services import (
+    ServiceSpec,
+    TargetGroupSpec,
+    is_target_group_reference,
+    listener_target_problem,
+    target_group_reference_problem,
+)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -180,6 +188,31 @@ class NetworkStackConfig(Spec):
         return self
 
 
+# --------------------------------------------------------------------------------------------------------------
+# Target groups of the stack, forwarded to by several services
+# --------------------------------------------------------------------------------------------------------------
+
+
+class StackTargetGroupSpec(TargetGroupSpec):
+    """A target group defined once for the account stack (`lattice:targetGroups.<name>`): created here with its
+    targets, or, with `arn`, one created elsewhere (another stack or account) that is only forwarded to."""
+
+    arn: str | None = None
+    """The ARN (or `tg-` ID) of a target group created elsewhere; nothing is created for it, and it takes no other
+    setting."""
+
+    @model_validator(mode="after")
+    def _reference_alone(self) -> "StackTargetGroupSpec":
+        if self.arn is None:
+            return self
+        if problem := target_group_reference_problem(self.arn):
+            raise rule_error("arn", problem)
+        others = sorted(to_camel(name) for name in self.model_fields_set - {"arn"})
+        if others:
+            raise rule_error(others[0], "is a setting of a target group created here; one referenced by arn is created elsewhere and takes none")
+        return self
+
+
 class AccountStackConfig(Spec):
     """Everything an account stack reads (`lattice:account`, `lattice:services`, `lattice:consumers`, ...)."""
 
@@ -191,6 +224,9 @@ class AccountStackConfig(Spec):
     """The role Pulumi assumes in this account (`arn:aws:iam::<id>:role/<name>`; `path/name` for a role with a
     path); empty: use ambient credentials."""
     services: dict[ServiceName, ServiceSpec] = Field(default_factory=dict)
+    target_groups: dict[TargetGroupName, StackTargetGroupSpec] = Field(default_factory=dict)
+    """Target groups defined once, forwarded to by name from several services' listeners and rules (or referenced
+    by `arn`, created elsewhere)."""
     consumers: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")], ConsumerEntrySpec] = Field(default_factory=dict)
     resource_gateways: dict[ResourceGatewayName, ResourceGatewaySpec] = Field(default_factory=dict)
     resource_configurations: dict[ResourceConfigurationName, ResourceConfigurationSpec] = Field(default_factory=dict)
@@ -213,6 +249,12 @@ class AccountStackConfig(Spec):
         groups: dict[str, str] = {}
         for service_name, service in self.services.items():
             for group_name in service.target_groups:
+                if group_name in self.target_groups:
+                    raise rule_error(
+                        f"services.{service_name}.targetGroups.{group_name}",
+                        "is also a target group of lattice:targetGroups; target group names are unique per account",
+                    )
+            for group_name in service.target_groups:
                 if group_name in groups:
                     raise rule_error(
                         f"services.{service_name}.targetGroups.{group_name}",
@@ -227,7 +269,31 @@ class AccountStackConfig(Spec):
                     f"{consumer.vpc_id} is already associated by consumer {vpcs[consumer.vpc_id]!r}; a VPC joins one service network only",
                 )
             vpcs[consumer.vpc_id] = consumer_name
+        self._forwards_resolve()
         return self
+
+    def _forwards_resolve(self) -> None:
+        """Every forward names one of its service's groups, one of the stack's, or a group created elsewhere by ARN;
+        a listener forwards only to a stack group whose protocol it can speak."""
+        for service_name, service in self.services.items():
+            for path, listener, target in service.forwards():
+                name = target.target_group
+                if is_target_group_reference(name) or name in service.target_groups:
+                    continue
+                group = self.target_groups.get(name)
+                where = f"services.{service_name}.{path}"
+                if group is None:
+                    raise rule_error(where, f"{name!r} is neither one of this service's targetGroups {sorted(service.target_groups)} "
+                                     f"nor of lattice:targetGroups {sorted(self.target_groups)}, nor a target group ARN")
+                if group.arn is None and (problem := listener_target_problem(listener.protocol, name, group)):
+                    raise rule_error(where, problem)
+
+    def unused_target_groups(self) -> list[str]:
+        """The stack's target groups no service forwards to. Not an error: a group may be prepared before traffic
+        moves to it (blue/green) or be forwarded to by ARN from another stack; the program warns and the pack's
+        `lattice-target-group-unused` reports it."""
+        used = {target.target_group for service in self.services.values() for _, _, target in service.forwards()}
+        return [name for name in self.target_groups if name not in used]
 
 
 class ConsumerVpcSpec(VpcAssociationFields, ConsumerSpec):

@@ -57,10 +57,13 @@ def service_auth_policy(
 ) -> dict[str, Any]:
     """The service's auth policy: the listed principals and organizations may invoke it through the network.
 
-    Any argument may hold an `Output`; `as_input` turns the result into the `policy` input.
+    `service_network_arn` None: a standalone service (`associate: false`), reached through networks its consumers
+    choose, so no statement names one. Any argument may hold an `Output`; `as_input` turns the result into the
+    `policy` input.
     """
     principals = sorted({_principal_arn(p) for p in principals})
     organization_ids = sorted(set(organization_ids))
+    through = {} if service_network_arn is None else {NETWORK_ARN_KEY: service_network_arn}
     statements: list[dict[str, Any]] = []
     if principals:
         statements.append({
@@ -69,7 +72,7 @@ def service_auth_policy(
             "Principal": {"AWS": principals},
             "Action": INVOKE,
             "Resource": "*",
-            "Condition": {"StringEquals": {NETWORK_ARN_KEY: service_network_arn}},
+            **({"Condition": {"StringEquals": through}} if through else {}),
         })
     if organization_ids:
         statements.append({
@@ -78,7 +81,7 @@ def service_auth_policy(
             "Principal": "*",
             "Action": INVOKE,
             "Resource": "*",
-            "Condition": {"StringEquals": {ORG_ID_KEY: organization_ids, NETWORK_ARN_KEY: service_network_arn}},
+            "Condition": {"StringEquals": {ORG_ID_KEY: organization_ids, **through}},
         })
     if not statements:
         raise ValueError("an auth policy needs at least one principal or organization; without one every request is denied")

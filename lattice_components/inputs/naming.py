@@ -129,3 +129,8 @@ def legacy_names(component: str, spec: "LatticeServiceSpec") -> dict[str, list[s
             claims[rule(component, listener_spec.name, rule_spec.name)] = legacy_rule(component, listener_spec.name, rule_spec.name)
     counts = Counter(old for olds in claims.values() for old in olds)
     return {new: [old for old in olds if counts[old] == 1] for new, olds in claims.items()}
+
+
+def group_attachment(component: str, target_id: Any, port: int | None, index: int = 0) -> str:
+    """An attachment of a `LatticeTargetGroup` (one group per component, so the group is not part of the name)."""
+    return _join(component, target_token(target_id, port, index))

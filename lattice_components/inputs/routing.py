@@ -9,15 +9,23 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..config import ActionSpec, HealthCheckSpec, MatchSpec, TargetGroupSpec
-from ..config.services import HEALTH_CHECK_DEFAULT_PROTOCOL
+from ..config.services import HEALTH_CHECK_DEFAULT_PROTOCOL, is_target_group_reference
 
 
 def forward_targets(action: ActionSpec, target_group_ids: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """`[{target_group_identifier, weight}]` for a forward action, in the order the config lists them."""
-    return [
-        {"target_group_identifier": target_group_ids[target.target_group], "weight": target.weight}
-        for target in action.forward or []
-    ]
+    """`[{target_group_identifier, weight}]` for a forward action, in the order the config lists them: a group
+    named by the config gets its ID from `target_group_ids`; one created elsewhere is named by its ARN or ID (or
+    the output holding it) as written, so weights and canaries treat both alike."""
+    return [{"target_group_identifier": _identifier(target.target_group, target_group_ids), "weight": target.weight}
+            for target in action.forward or []]
+
+
+def _identifier(target_group: Any, target_group_ids: Mapping[str, Any]) -> Any:
+    if isinstance(target_group, str) and target_group in target_group_ids:
+        return target_group_ids[target_group]
+    if is_target_group_reference(target_group):
+        return target_group
+    raise KeyError(f"target group {target_group!r} is neither named here nor an ARN")
 
 
 def listener_default_action(action: ActionSpec, target_group_ids: Mapping[str, Any]) -> dict[str, Any]:
@@ -83,9 +91,11 @@ def health_check(group: TargetGroupSpec) -> dict[str, Any] | None:
 
 
 def target_group_config(group: TargetGroupSpec) -> dict[str, Any] | None:
-    """The target group's `config` block; LAMBDA groups take none."""
+    """The target group's `config` block; a LAMBDA group's holds only its event structure version, if one is set."""
     if group.type == "LAMBDA":
-        return None
+        if group.lambda_event_structure_version is None:
+            return None
+        return {"lambda_event_structure_version": group.lambda_event_structure_version}
     config: dict[str, Any] = {"port": group.port, "protocol": group.protocol, "vpc_identifier": group.vpc_id}
     if group.protocol_version is not None:
         config["protocol_version"] = group.protocol_version

@@ -19,7 +19,7 @@ from pydantic.alias_generators import to_camel
 
 from .. import apimodel
 from . import auth_policies, routing
-from ..config import LatticeServiceSpec, ListenerSpec, RuleSpec, TargetGroupSpec, TargetSpec
+from ..config import LatticeServiceSpec, LatticeTargetGroupSpec, ListenerSpec, RuleSpec, TargetGroupSpec, TargetSpec
 from ..config.access_log_specs import planned_destinations
 from ..config.association_specs import with_association_tags
 
@@ -44,6 +44,7 @@ def service(spec: LatticeServiceSpec) -> dict[str, Any]:
         "auth_type": spec.auth_type,
         "custom_domain_name": spec.custom_domain_name,
         "certificate_arn": spec.certificate_arn,
+        "idle_timeout_seconds": spec.idle_timeout_seconds,
         "tags": tag_input(spec.tags),
     }
 
@@ -160,9 +161,7 @@ def planned_children(spec: LatticeServiceSpec) -> list[tuple[str, str, dict[str,
     tags = spec.tags
     planned = [(SERVICE, "", service(spec))]
     for name, group in spec.target_groups.items():
-        planned.append((TARGET_GROUP, f"targetGroups.{name}", target_group(name, group, tags)))
-        for index, target in enumerate(group.targets):
-            planned.append((ATTACHMENT, f"targetGroups.{name}.targets[{index}]", attachment(group, target, UNKNOWN)))
+        planned += planned_group(name, group, tags, f"targetGroups.{name}")
     unknown_ids = {name: UNKNOWN for name in spec.target_groups}
     for index, listener_spec in enumerate(spec.listeners):
         planned.append((LISTENER, f"listeners[{index}]", listener(listener_spec, UNKNOWN, unknown_ids, tags)))
@@ -172,7 +171,7 @@ def planned_children(spec: LatticeServiceSpec) -> list[tuple[str, str, dict[str,
     if document is not None:
         where = "authPolicy" if spec.auth_policy is not None else "allowedCallers"
         planned.append((AUTH_POLICY, where, {"resource_identifier": UNKNOWN, "policy": _policy_text(document)}))
-    if spec.service_network_arn is not None:
+    if spec.joins_network:
         planned.append((ASSOCIATION, "serviceNetworkArn", association(spec, UNKNOWN)))
     destinations = iter(range(len(spec.access_log_destinations)))
     for _role, destination_arn, log_type in planned_destinations(spec):
@@ -182,6 +181,27 @@ def planned_children(spec: LatticeServiceSpec) -> list[tuple[str, str, dict[str,
             "service_network_log_type": log_type, "tags": dict(tags),
         }))
     return planned
+
+
+def planned_group(name: str, group: TargetGroupSpec, tags: Any, where: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """(type token, where, inputs) of a target group and its attachments, the group's ID unknown."""
+    planned = [(TARGET_GROUP, where, target_group(name, group, tags))]
+    for index, target in enumerate(group.targets):
+        planned.append((ATTACHMENT, f"{where}.targets[{index}]" if where else f"targets[{index}]", attachment(group, target, UNKNOWN)))
+    return planned
+
+
+def _problems(planned: list[tuple[str, str, dict[str, Any]]]) -> list[str]:
+    return [
+        f"{where + ': ' if where else ''}{violation}"
+        for type_token, where, inputs in planned
+        for violation in apimodel.check_resource(type_token, engine_shape(inputs))
+    ]
+
+
+def target_group_preflight(spec: LatticeTargetGroupSpec) -> list[str]:
+    """What the AWS API would reject in a `LatticeTargetGroup`'s group and attachments: `where: api path: rule`."""
+    return _problems(planned_group(spec.name, spec, spec.tags, ""))
 
 
 def preflight(spec: LatticeServiceSpec) -> list[str]:
@@ -214,8 +234,4 @@ _checked_run: list[int | None] = [None]
 
 
 def _preflight(spec: LatticeServiceSpec) -> list[str]:
-    problems = []
-    for type_token, where, inputs in planned_children(spec):
-        for violation in apimodel.check_resource(type_token, engine_shape(inputs)):
-            problems.append(f"{where + ': ' if where else ''}{violation}")
-    return problems
+    return _problems(planned_children(spec))

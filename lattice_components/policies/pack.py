@@ -155,8 +155,13 @@ def all_policies() -> list[Policy]:
         ),
         stack_policy(
             "lattice-service-associated",
-            "Every service is associated with a service network.",
+            "Every service is associated with a service network, or shared through RAM for others to associate.",
             stack_checks.check_service_associated, ADVISORY, _EXEMPT,
+        ),
+        stack_policy(
+            "lattice-target-group-unused",
+            "Every target group is forwarded to by a listener or rule of its stack.",
+            stack_checks.check_target_group_used, ADVISORY, _EXEMPT,
         ),
         stack_policy(
             "lattice-network-access-logs",

@@ -18,10 +18,11 @@ from typing import Any
 
 from .policy_inputs import Resource, Unknown, is_unknown, lookup
 from .auth_policy_checks import AUTH_POLICY
-from .resource_checks import SERVICE, SERVICE_NETWORK
+from .resource_checks import LISTENER, LISTENER_RULE, SERVICE, SERVICE_NETWORK, TARGET_GROUP
 
 SERVICE_ASSOCIATION = "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation"
 ACCESS_LOG_SUBSCRIPTION = "aws:vpclattice/accessLogSubscription:AccessLogSubscription"
+RAM_RESOURCE_ASSOCIATION = "aws:ram/resourceAssociation:ResourceAssociation"
 
 Finding = tuple[str, str]  # (message, urn of the resource in violation)
 
@@ -120,15 +121,66 @@ def check_iam_auth_has_policy(resources: Sequence[Resource], config: Mapping[str
 
 
 def check_service_associated(resources: Sequence[Resource], config: Mapping[str, Any]) -> Iterator[Finding]:
-    """Every service is associated with a service network, or no client can reach it."""
+    """Every service is associated with a service network, or shared through RAM (a standalone service the
+    accounts it is shared with associate with their own networks): otherwise no client can reach it.
+
+    A standalone service that is shared passes: its RAM share is how it is reached. One that is neither is
+    reported, also when it was made standalone on purpose (`associate: false`): the finding says what holds,
+    and exemptResources names the services another stack associates.
+    """
+    services = _of_type(resources, SERVICE)
+    unassociated = {id(s): unsure for s, unsure in _unreferenced(services, _of_type(resources, SERVICE_ASSOCIATION), "serviceIdentifier")}
+    unshared = {id(s): unsure for s, unsure in _unreferenced(services, _of_type(resources, RAM_RESOURCE_ASSOCIATION), "resourceArn")}
     yield from _report(
-        _unreferenced(
-            _of_type(resources, SERVICE), _of_type(resources, SERVICE_ASSOCIATION), "serviceIdentifier"
-        ),
-        "{label}: no service network association in this stack, so no VPC can reach it. Add an "
-        "aws.vpclattice.ServiceNetworkServiceAssociation with service_identifier=<this service>.id, or add its "
-        "name to exemptResources if the network owner's stack makes the association.",
+        ((service, unassociated[id(service)] or unshared[id(service)]) for service in services
+         if id(service) in unassociated and id(service) in unshared),
+        "{label}: no service network association and no RAM share in this stack, so no VPC can reach it. Add an "
+        "aws.vpclattice.ServiceNetworkServiceAssociation with service_identifier=<this service>.id (or share it "
+        "through RAM with the accounts that associate it), or add its name to exemptResources if another stack "
+        "makes the association.",
         "ServiceNetworkServiceAssociation.serviceIdentifier",
+        config,
+    )
+
+
+def _forward_identifiers(resource: Resource) -> list[Any]:
+    """The `targetGroupIdentifier`s a listener's default action or a rule's action forwards to."""
+    if resource.type == LISTENER:
+        forwards = (resource.props.get("defaultAction") or {}).get("forwards") or []
+    else:
+        forwards = [((resource.props.get("action") or {}).get("forward")) or {}]
+    return [target.get("targetGroupIdentifier") for forward in forwards if isinstance(forward, Mapping)
+            for target in forward.get("targetGroups") or [] if isinstance(target, Mapping)]
+
+
+def check_target_group_used(resources: Sequence[Resource], config: Mapping[str, Any]) -> Iterator[Finding]:
+    """Every target group is forwarded to by a listener or rule of this stack.
+
+    Advisory, not mandatory: a group may be registered before traffic moves to it (blue/green), or be forwarded
+    to by ARN from another stack, which this stack cannot see; exemptResources names those.
+    """
+    known: set[str] = set()
+    dependencies: set[str] = set()
+    undecided = False
+    for referrer in _of_type(resources, LISTENER, LISTENER_RULE):
+        prop = "defaultAction" if referrer.type == LISTENER else "action"
+        dependencies.update(referrer.property_dependencies.get(prop, ()))
+        for value in _forward_identifiers(referrer):
+            if isinstance(value, str) and value and not is_unknown(value):
+                known.add(value)
+            elif is_unknown(value) and not referrer.property_dependencies.get(prop):
+                undecided = True
+    missing = []
+    for group in _of_type(resources, TARGET_GROUP):
+        ids = {v for v in (group.props.get("id"), group.props.get("arn")) if isinstance(v, str) and v and not is_unknown(v)}
+        if not (ids & known or group.urn in dependencies):
+            missing.append((group, undecided))
+    yield from _report(
+        missing,
+        "{label}: no listener or rule of this stack forwards to it, so it serves no traffic. Forward to it, remove "
+        "it, or add its name to exemptResources if another stack forwards to it by ARN or a traffic shift to it is "
+        "being prepared.",
+        "Listener.defaultAction",
         config,
     )
 

@@ -13,11 +13,12 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from ..inputs import service_inputs
-from ..config import AccountStackConfig, LatticeServiceSpec, parse, read_raw
+from ..inputs import account_inputs, service_inputs
+from ..config import AccountStackConfig, LatticeServiceSpec, LatticeTargetGroupSpec, parse, read_raw
 from ..components.consumer_vpc import ConsumerVpcAttachment
 from ..config import ConfigError
 from ..components.lattice_service import LatticeService
+from ..components.target_group import LatticeTargetGroup
 from ..components.share_accepter import ShareAccepter
 from . import resources
 from .providers import deploy_role
@@ -111,6 +112,26 @@ def account_provider(
     )
 
 
+def services_args(config: AccountStackConfig, network: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Each service's component args (the network joined unless `associate: false`, share principals resolved
+    from the registry), and the problems of its share, as `lattice:<key path>: rule`."""
+    accounts = network.get("accounts") or {}
+    found: dict[str, dict[str, Any]] = {}
+    problems: list[str] = []
+    for name, service in config.services.items():
+        args = {"name": name, **service.to_args()}
+        if service.associate:
+            args["service_network_arn"] = network["serviceNetworkArn"]
+        if service.share is not None:
+            principals, share_problems = account_inputs.share_principals(
+                list(service.share.principals), accounts, service.share.allow_external_principals
+            )
+            args["share"] = {**args["share"], "principals": principals}
+            problems += [f"lattice:services.{name}.share.principals{problem}" for problem in share_problems]
+        found[name] = args
+    return found, problems
+
+
 async def main() -> None:
     stack = pulumi.get_stack()
     config, source = read_config(stack)
@@ -123,18 +144,31 @@ async def main() -> None:
     account = check_against_network(config, network, source)
     if not account["inOrganization"] and not network["shareArn"]:
         raise ConfigError([f"lattice:account: {config.account!r} is outside the organization but the network has no RAM share"], source)
-    service_args = {
-        name: {"name": name, "service_network_arn": network["serviceNetworkArn"], **service.to_args()}
-        for name, service in config.services.items()
+    service_args, problems = services_args(config, network)
+    if problems:  # a share's principals did not resolve: its service cannot be checked further
+        raise ConfigError(problems + resources.check(config, network), source)
+    group_args = {
+        name: {"name": name, **group.to_args()} for name, group in config.target_groups.items() if group.arn is None
     }
-    # Every service checked against the AWS API model before the first resource of any is registered.
-    problems = [
+    references = {name: group.arn for name, group in config.target_groups.items()}
+    stand_ins = account_inputs.group_identifiers(references, {name: account_inputs.stand_in_id(name) for name in group_args})
+    # Every service and target group checked against the AWS API model before the first resource is registered.
+    problems += [
+        f"lattice:targetGroups.{name}.{problem}"
+        for name, args in group_args.items()
+        for problem in service_inputs.target_group_preflight(LatticeTargetGroupSpec.model_validate(args))
+    ] + [
         f"lattice:services.{name}.{problem}"
         for name, args in service_args.items()
-        for problem in service_inputs.preflight(LatticeServiceSpec.model_validate(args))
+        for problem in service_inputs.preflight(
+            LatticeServiceSpec.model_validate(account_inputs.with_group_identifiers(args, stand_ins))
+        )
     ] + resources.check(config, network)
     if problems:
         raise ConfigError(problems, source)
+    for name in config.unused_target_groups():
+        pulumi.log.warn(f"lattice:targetGroups.{name}: no service of this stack forwards to it (fine while it is "
+                        "prepared for a traffic shift, or forwarded to by ARN from another stack)")
 
     provider = account_provider(stack, config, account, network["region"], network["tags"] or {})
     in_account = pulumi.ResourceOptions(providers={"aws": provider})
@@ -144,8 +178,11 @@ async def main() -> None:
         joined.append(ShareAccepter(f"{config.account}-share", {"share_arn": network["shareArn"]}, opts=in_account))
     # Outside the organization the network is invisible until the share is accepted: the associations wait for
     # the acceptance, everything else in the account is created alongside it.
+    stack_groups = {name: LatticeTargetGroup(name, args, opts=in_account) for name, args in group_args.items()}
+    identifiers = account_inputs.group_identifiers(references, {name: g.target_group_id for name, g in stack_groups.items()})
     services = {
-        name: LatticeService(name, args, opts=in_account, join_after=joined) for name, args in service_args.items()
+        name: LatticeService(name, account_inputs.with_group_identifiers(args, identifiers), opts=in_account, join_after=joined)
+        for name, args in service_args.items()
     }
     consumers = {}
     for consumer_name, consumer in config.consumers.items():
@@ -164,6 +201,10 @@ async def main() -> None:
     pulumi.export("services", {
         name: {"arn": service.service_arn, "dnsName": service.dns_name} for name, service in services.items()
     })
+    if config.target_groups:  # what other stacks forward to by ARN (a StackReference output)
+        pulumi.export("targetGroups", {
+            name: stack_groups[name].target_group_arn if name in stack_groups else arn for name, arn in references.items()
+        })
     pulumi.export("consumers", {
         name: getattr(consumer, "association_id", None) or consumer.endpoint_id for name, consumer in consumers.items()
     })

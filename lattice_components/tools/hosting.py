@@ -34,6 +34,7 @@ from pulumi.provider.provider import ConstructResult
 from ..components import (
     ConsumerVpcAttachment,
     LatticeService,
+    LatticeTargetGroup,
     ResourceConfiguration,
     ResourceGateway,
     ServiceNetwork,
@@ -48,7 +49,7 @@ DISTRIBUTION = "lattice-components"
 """The Python distribution (pyproject.toml) whose version is the package version."""
 
 COMPONENTS: list[type[pulumi.ComponentResource]] = [
-    ServiceNetwork, LatticeService, ConsumerVpcAttachment, ShareAccepter,
+    ServiceNetwork, LatticeService, LatticeTargetGroup, ConsumerVpcAttachment, ShareAccepter,
     ResourceGateway, ResourceConfiguration, ServiceNetworkEndpoint,
 ]
 """Every public component. The host exposes exactly these (it does not scan modules)."""

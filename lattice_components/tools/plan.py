@@ -14,7 +14,7 @@ from typing import Any
 
 from ..apimodel import environment_rules
 from ..config import ConfigError
-from . import offline, plan_summary, resource_access, topology
+from . import offline, plan_notes, plan_summary, resource_access, topology
 from .plan_runs import (  # noqa: F401 (the plan's public names, used by tests and benchmarks)
     POLICY_PACK_DIR,
     Finding,
@@ -36,6 +36,7 @@ class PlanReport:
     resource_access: list[dict[str, Any]] = field(default_factory=list)
     failures: list[StackFailure] = field(default_factory=list)
     mermaid_overview: str = ""  # the diagram by account, for reports too large to draw every service
+    notes: list[str] = field(default_factory=list)  # standalone and shared services, no listener, unused groups
 
     @property
     def mandatory(self) -> list[Finding]:
@@ -114,6 +115,7 @@ def build(env: str, root: Path = offline.REPO_ROOT, jobs: int | None = None) -> 
         resource_access=resource_access.rows(planned.env_run),
         failures=planned.failures,
         mermaid_overview=topology.mermaid_accounts(planned.env_run, access),
+        notes=plan_notes.notes(planned.env_run),
     )
 
 
@@ -173,6 +175,7 @@ def to_json(report: PlanReport) -> dict[str, Any]:
         "access": report.access,
         "resourceAccess": report.resource_access,
         "failures": [failure.__dict__ for failure in report.failures],
+        "notes": report.notes,
     }
 
 
@@ -267,6 +270,7 @@ def full_markdown(report: PlanReport) -> str:
     """The complete report: every access row, finding and resource."""
     lines = [
         *_heading(report),
+        *plan_notes.markdown(report.notes),
         *_mermaid_lines(report.mermaid),
         *access_markdown(report.access),
         "",
@@ -299,6 +303,7 @@ def summary_markdown(report: PlanReport) -> str:
         *_heading(report),
         f"Summarized: this environment is too large to list in full here. Every row: {plan_summary.where_full(report.env)}.",
         "",
+        *plan_notes.markdown(report.notes),
         *_mermaid_lines(diagram),
         *plan_summary.findings_lines(report.findings, report.env),
         "",
@@ -377,6 +382,8 @@ def render_text(report: PlanReport, console) -> None:
         console.print("[bold]Topology by account (Mermaid)[/]")
         console.print(report.mermaid_overview, markup=False, highlight=False)
         console.print(f"Summarized. Every row: {plan_summary.where_full(report.env)}.", markup=False, highlight=False)
+    for note in report.notes:
+        console.print(f"note: {note}", markup=False, highlight=False)
     facts = summary(report)
     console.print(
         f"[bold]{facts['stacks']} stacks, {facts['resources']} resources, "

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from . import access, declared_callers, offline, resource_access
+from . import access, declared_callers, offline, plan_notes, resource_access
 
 SN = "aws:vpclattice/serviceNetwork:ServiceNetwork"
 SERVICE = "aws:vpclattice/service:Service"
@@ -167,6 +167,8 @@ def access_rows(env_run: offline.EnvironmentRun) -> list[dict[str, Any]]:
     matrix = declared_callers.access_matrix(rows, topology)
     names = {service.arn: service.name or service.arn for service in topology.services}
     by_label = {caller.label: caller for caller in everyone}
+    facts = {service.arn: service for service in plan_notes.services(env_run)}
+    matrix = {key: _what_holds(decision, facts.get(key[1])) for key, decision in matrix.items()}
     rows = [
         {
             "caller": label.split(" (")[0],
@@ -182,6 +184,18 @@ def access_rows(env_run: offline.EnvironmentRun) -> list[dict[str, Any]]:
         for (label, service_arn), decision in matrix.items()
     ]
     return sorted(rows, key=lambda row: (row["caller"], row["vpc"], row["service"]))
+
+
+def _what_holds(decision: access.Decision, facts: plan_notes.ServiceFacts | None) -> access.Decision:
+    """A cell of a service that joins no network or has no listener: denied for that reason, said in its words
+    (the evaluator would only find it missing from the network, or evaluate a port it does not have)."""
+    if facts is None:
+        return decision
+    if not facts.associated:
+        return access.Decision(False, [plan_notes.standalone_reason(facts)])
+    if facts.listeners == 0:
+        return access.Decision(False, [plan_notes.NO_LISTENER.format(name=facts.name)])
+    return decision
 
 
 # Mermaid's own defaults (mermaid.js `maxTextSize`, `maxEdges`): past either, GitHub shows an error instead of
@@ -261,11 +275,16 @@ def mermaid_detailed(env_run: offline.EnvironmentRun, access: list[dict[str, Any
     network_name = env_run.network.outputs.get("serviceNetworkName", "network")
     owner, _ = _account_of(env_run.network, env_run)
     members: dict[str, list[str]] = {owner: [f'    {node("sn")}{{{{"service network {network_name}"}}}}']}
+    facts = {f.arn: f for f in plan_notes.services(env_run)}
     for run in env_run.accounts:
         name, _ = _account_of(run, env_run)
         body = members.setdefault(name, [])
         for service in sorted(run.of_type(SERVICE), key=lambda r: r.inputs["name"]):
-            body.append(f'    {node(service.inputs["name"])}["{service.inputs["name"]}<br/>{service.inputs.get("authType", "NONE")}"]')
+            fact = facts.get(service.state.get("arn"))
+            extra = "".join(f"<br/>{text}" for text, holds in (
+                ("standalone", fact is not None and not fact.associated), ("no listener", fact is not None and not fact.listeners)
+            ) if holds)
+            body.append(f'    {node(service.inputs["name"])}["{service.inputs["name"]}<br/>{service.inputs.get("authType", "NONE")}{extra}"]')
         for association in sorted(run.of_type(VPC_ASSOCIATION), key=lambda r: r.inputs["vpcIdentifier"]):
             vpc = association.inputs["vpcIdentifier"]
             body.append(f'    {node(vpc)}(["{vpc}"])')
@@ -278,10 +297,18 @@ def mermaid_detailed(env_run: offline.EnvironmentRun, access: list[dict[str, Any
         lines.append("  end")
     # Sorted: the engine registers resources concurrently, so registration order is not stable between runs.
     associated = sorted(
-        [r.inputs["name"] for run in env_run.accounts for r in run.of_type(SERVICE)]
+        [f.name for f in facts.values() if f.associated]
         + [r.inputs["vpcIdentifier"] for run in env_run.accounts for r in run.of_type(VPC_ASSOCIATION)]
     )
     lines += [f'  {node(name)} -- association --> {node("sn")}' for name in associated]
+    account_names = {f"{entry.get('id')}": name for name, entry in accounts.items()}
+    for fact in sorted(facts.values(), key=lambda f: f.name):
+        for principal in fact.shared_with:
+            account = account_names.get(principal.rsplit("(", 1)[-1].rstrip(")"))
+            target = node("account-" + account) if account else node("principal-" + principal)
+            if account not in members:  # an account with no stack here, or a principal outside the registry
+                lines.append(f'  {target}(["{principal}"])')
+            lines.append(f'  {node(fact.name)} -. "RAM share" .-> {target}')
     lines += resource_access.edges(env_run, node)
     allowed = sorted({(row["vpc"], row["caller"], row["service"]) for row in access if row["allowed"]})
     for vpc, caller, service in allowed:

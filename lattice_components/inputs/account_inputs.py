@@ -1,0 +1,71 @@
+"""What the account program decides across its services, as pure functions: the stack's target groups as the
+identifiers services forward to, and the RAM principals a service's `share` names."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from ..config.base import RAM_PRINCIPAL
+from ..config.services import is_target_group_reference
+
+
+def stand_in_id(name: str) -> str:
+    """A target group ID of the API's form (`tg-` and 17 characters) standing for a stack group that does not exist
+    yet, so a service's forwards can be checked against the API model before anything is registered; it is never
+    registered (the group's real ID replaces it)."""
+    return "tg-" + hashlib.sha256(name.encode()).hexdigest()[:17]
+
+
+def group_identifiers(references: Mapping[str, str | None], created: Mapping[str, Any]) -> dict[str, Any]:
+    """Stack target group name -> what a forward names it by: its `arn` when it is created elsewhere (`references`
+    maps every stack group to its arn or None), else the created group's ID from `created`."""
+    return {name: arn if arn is not None else created[name] for name, arn in references.items()}
+
+
+def with_group_identifiers(service_args: Mapping[str, Any], identifiers: Mapping[str, Any]) -> dict[str, Any]:
+    """A service's component args with every forward to a stack target group (a name not among its own groups)
+    replaced by that group's identifier; forwards to its own groups and to ARNs are left as written."""
+    own = set(service_args.get("target_groups") or {})
+
+    def action(value: Mapping[str, Any]) -> dict[str, Any]:
+        forward = value.get("forward")
+        if forward is None:
+            return dict(value)
+        return {**value, "forward": [
+            {**target, "target_group": identifiers[name]}
+            if isinstance(name := target["target_group"], str) and name not in own and name in identifiers
+            and not is_target_group_reference(name) else dict(target)
+            for target in forward
+        ]}
+
+    listeners = [
+        {**listener, "default_action": action(listener["default_action"]),
+         "rules": [{**rule, "action": action(rule["action"])} for rule in listener.get("rules") or []]}
+        for listener in service_args.get("listeners") or []
+    ]
+    return {**service_args, "listeners": listeners}
+
+
+def share_principals(
+    principals: list[str], accounts: Mapping[str, Mapping[str, Any]], allow_external: bool
+) -> tuple[list[str], list[str]]:
+    """(RAM principals, problems) for a service's `share.principals`: account names of the network's registry
+    become their IDs; IDs and organization or OU ARNs stay. A problem names the index of an unknown account name,
+    or of an account outside the organization when the share does not allow external principals."""
+    resolved: list[str] = []
+    problems: list[str] = []
+    for index, entry in enumerate(principals):
+        if RAM_PRINCIPAL.fullmatch(entry):
+            resolved.append(entry)
+            continue
+        account = accounts.get(entry)
+        if account is None:
+            problems.append(f"[{index}]: {entry!r} is not one of the network's accounts {sorted(accounts)}")
+            continue
+        if not allow_external and not account.get("inOrganization", True):
+            problems.append(f"[{index}]: {entry!r} is outside the organization, so the share cannot reach it with "
+                            "allowExternalPrincipals: false")
+        resolved.append(str(account["id"]))
+    return resolved, problems

@@ -1,0 +1,420 @@
+"""Target groups and services beyond one service (#14 item 4): GIVEN `examples/beyond-one-service` (a target group
+defined once and forwarded to by two services, one referenced by ARN, one nothing forwards to yet, a standalone
+service shared through RAM, a service with no listener), WHEN `lattice plan` runs it, THEN it registers exactly
+that, the pack and the plan say what holds, and bad variants stop before anything is registered with the file, the
+key path and the rule."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from pulumi.runtime.rpc import UNKNOWN
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers import run_component
+from lattice_components import LatticeService, LatticeTargetGroup
+from lattice_components.config import ConfigError
+from lattice_components.inputs import account_inputs, auth_policies, routing
+from lattice_components.config import ActionSpec
+from lattice_components.policies import stack_checks
+from lattice_components.policies.policy_inputs import Resource, Unknown
+from lattice_components.tools import offline, plan
+
+ROOT = Path(__file__).resolve().parent.parent / "examples" / "beyond-one-service"
+CATALOG = ROOT / "stacks" / "Pulumi.catalog-dev.yaml"
+SEARCH_ARN = "arn:aws:vpc-lattice:us-east-1:444444444444:targetgroup/tg-0123456789abcdef0"
+TG = "aws:vpclattice/targetGroup:TargetGroup"
+LISTENER = "aws:vpclattice/listener:Listener"
+SERVICE = "aws:vpclattice/service:Service"
+ASSOCIATION = "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation"
+
+
+@pytest.fixture(scope="module")
+def report():
+    return plan.build("dev", ROOT)
+
+
+@pytest.fixture(scope="module")
+def catalog(report):
+    [run] = [run for run in report.runs if run.stack == "catalog-dev"]
+    return run
+
+
+def service_named(run, name):
+    [service] = [r for r in run.of_type(SERVICE) if r.inputs["name"] == name]
+    return service
+
+
+def listener_of(run, service_name):
+    service = service_named(run, service_name)
+    return [r for r in run.of_type(LISTENER) if r.inputs["serviceIdentifier"] == service.id]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# What the plan registers
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_a_stack_target_group_is_created_once_and_both_services_forward_to_it(catalog):
+    groups = {r.inputs["name"]: r for r in catalog.of_type(TG)}
+    # the referenced group is not created; the stack's two and the service's own are
+    assert sorted(groups) == ["catalog-api", "catalog-next", "reports-fn"]
+    assert sorted(r.name for r in catalog.of_type("lattice:index:LatticeTargetGroup")) == ["catalog-api", "catalog-next"]
+    api = groups["catalog-api"].id
+    [v1] = listener_of(catalog, "catalog-v1")
+    [v2] = listener_of(catalog, "catalog-v2")
+    assert v1.inputs["defaultAction"]["forwards"][0]["targetGroups"] == [{"targetGroupIdentifier": api, "weight": 100}]
+    # the canary mixes the stack's group and the one referenced by ARN
+    assert v2.inputs["defaultAction"]["forwards"][0]["targetGroups"] == [
+        {"targetGroupIdentifier": api, "weight": 90}, {"targetGroupIdentifier": SEARCH_ARN, "weight": 10},
+    ]
+    # the stack's targets are attached once, under the group's component
+    attachments = [r for r in catalog.of_type("aws:vpclattice/targetGroupAttachment:TargetGroupAttachment")
+                   if r.inputs["targetGroupIdentifier"] == api]
+    assert sorted(a.inputs["target"]["id"] for a in attachments) == ["10.4.1.10", "10.4.2.10"]
+    assert catalog.outputs["targetGroups"] == {
+        "catalog-api": groups["catalog-api"].state["arn"], "catalog-next": groups["catalog-next"].state["arn"],
+        "search-v2": SEARCH_ARN,
+    }
+
+
+def test_a_standalone_service_joins_no_network_and_is_shared_by_ram(catalog):
+    reports = service_named(catalog, "catalog-reports")
+    associated = {r.inputs["serviceIdentifier"] for r in catalog.of_type(ASSOCIATION)}
+    assert reports.id not in associated
+    assert associated == {service_named(catalog, name).id for name in ("catalog-v1", "catalog-v2", "catalog-pricing")}
+    [share] = catalog.of_type("aws:ram/resourceShare:ResourceShare")
+    assert share.inputs["name"] == "catalog-reports-share" and share.inputs["allowExternalPrincipals"] is False
+    [link] = catalog.of_type("aws:ram/resourceAssociation:ResourceAssociation")
+    assert link.inputs == {"resourceArn": reports.state["arn"], "resourceShareArn": share.id}
+    [principal] = catalog.of_type("aws:ram/principalAssociation:PrincipalAssociation")
+    assert principal.inputs["principal"] == "555555555555"
+    # its auth policy names no network: callers come through networks of the accounts it is shared with
+    [policy] = [r for r in catalog.of_type("aws:vpclattice/authPolicy:AuthPolicy") if r.inputs["resourceIdentifier"] == reports.state["arn"]]
+    document = json.loads(policy.inputs["policy"])
+    assert "vpc-lattice-svcs:ServiceNetworkArn" not in json.dumps(document)
+    assert document["Statement"][0]["Principal"] == {"AWS": ["arn:aws:iam::555555555555:root"]}
+
+
+def test_lambda_event_structure_and_idle_timeout_reach_the_api(catalog):
+    [reports_fn] = [r for r in catalog.of_type(TG) if r.inputs["name"] == "reports-fn"]
+    assert reports_fn.inputs["config"] == {"lambdaEventStructureVersion": "V2"}
+    assert service_named(catalog, "catalog-v2").inputs["idleTimeoutSeconds"] == 300
+    assert "idleTimeoutSeconds" not in service_named(catalog, "catalog-v1").inputs
+
+
+def test_a_service_without_a_listener_is_registered(catalog):
+    assert listener_of(catalog, "catalog-pricing") == []
+
+
+def test_the_plan_notes_say_what_holds(report):
+    assert report.notes == [
+        "`catalog-dev`: service catalog-pricing has no listener: it serves nothing yet.",
+        "`catalog-dev`: service catalog-reports joins no service network (standalone).",
+        "`catalog-dev`: service catalog-reports is shared through RAM with analytics (555555555555).",
+        "`catalog-dev`: target group catalog-next is forwarded to by no listener or rule of its stack (fine while a "
+        "traffic shift to it is prepared, or if another stack forwards to it by ARN).",
+    ]
+    markdown = plan.to_markdown(report)
+    assert "### Notes" in markdown and plan.to_json(report)["notes"] == report.notes
+    assert 'n_catalog_reports -. "RAM share" .-> n_account_analytics' in report.mermaid
+    assert "n_catalog_reports -- association" not in report.mermaid
+    assert "catalog-reports<br/>AWS_IAM<br/>standalone" in report.mermaid
+
+
+def test_the_access_matrix_says_why_standalone_and_listenerless_services_are_unreachable(report):
+    rows = {(row["caller"], row["service"]): row for row in report.access}
+    reports = rows["WebFrontendRole", "catalog-reports"]
+    assert (reports["allowed"], reports["evaluable"]) == (False, True)
+    assert reports["reasons"] == [
+        "service catalog-reports joins no service network (standalone): unreachable through this network; callers "
+        "reach it only through its RAM share with analytics (555555555555), from a network of theirs"
+    ]
+    assert rows["WebFrontendRole", "catalog-pricing"]["reasons"] == ["service catalog-pricing has no listener: it serves nothing yet"]
+    assert rows["WebFrontendRole", "catalog-v1"]["allowed"] and rows["WebFrontendRole", "catalog-v2"]["allowed"]
+
+
+def test_the_pack_reports_the_unused_group_and_not_the_shared_standalone_service(report):
+    assert not report.failures
+    assert report.mandatory == []
+    unused = [f for f in report.findings if f.policy == "lattice-target-group-unused"]
+    assert [f.resource for f in unused] == ["catalog-next-target-group"]
+    assert unused[0].level == "advisory"
+    assert [f for f in report.findings if f.policy == "lattice-service-associated"] == []
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Bad variants: the file, the key path and the rule, before anything is registered
+# --------------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def network_outputs():
+    return offline.run_network_stack("dev", ROOT).outputs
+
+
+def services(config):
+    return config["lattice:services"]
+
+
+def groups(config):
+    return config["lattice:targetGroups"]
+
+
+def forward(config, service="catalog-v1"):
+    return services(config)[service]["listeners"][0]["defaultAction"]["forward"]
+
+
+BAD = [
+    ("a forward to a group nobody defines", lambda c: forward(c)[0].update(targetGroup="nope"),
+     "lattice:services.catalog-v1.listeners[0].defaultAction.forward[0].targetGroup: 'nope' is neither one of this "
+     "service's targetGroups [] nor of lattice:targetGroups ['catalog-api', 'catalog-next', 'search-v2'], nor a target group ARN"),
+    ("a forward to an ARN that is not a target group's",
+     lambda c: forward(c)[0].update(targetGroup="arn:aws:vpc-lattice:us-east-1:444444444444:service/svc-0123456789abcdef0"),
+     "lattice:services.catalog-v1.listeners[0].defaultAction.forward[0].targetGroup: "
+     "'arn:aws:vpc-lattice:us-east-1:444444444444:service/svc-0123456789abcdef0' is not a target group ARN "
+     "(arn:aws:vpc-lattice:<region>:<account>:targetgroup/tg-<17 characters>) or ID (tg-<17 characters>)"),
+    ("a forward to a short target group ID", lambda c: forward(c)[0].update(targetGroup="tg-123"),
+     "lattice:services.catalog-v1.listeners[0].defaultAction.forward[0].targetGroup: 'tg-123' is not a target group ARN"),
+    ("a referenced group's bad ARN", lambda c: groups(c)["search-v2"].update(arn="arn:aws:vpc-lattice:us-east-1:1:targetgroup/tg-x"),
+     "lattice:targetGroups.search-v2.arn: 'arn:aws:vpc-lattice:us-east-1:1:targetgroup/tg-x' is not a target group ARN"),
+    ("a referenced group with settings of a created one", lambda c: groups(c)["search-v2"].update(port=80),
+     "lattice:targetGroups.search-v2.port: is a setting of a target group created here; one referenced by arn is "
+     "created elsewhere and takes none"),
+    ("a service's group named like a stack group",
+     lambda c: services(c)["catalog-reports"]["targetGroups"].update({"catalog-api": {"type": "LAMBDA"}}),
+     "lattice:services.catalog-reports.targetGroups.catalog-api: is also a target group of lattice:targetGroups; "
+     "target group names are unique per account"),
+    ("a TLS listener forwarding to a stack HTTP group", lambda c: services(c)["catalog-v1"].update(
+        customDomainName="catalog.example.com",
+        listeners=[{"name": "tls", "protocol": "TLS_PASSTHROUGH", "defaultAction": {"forward": [{"targetGroup": "catalog-api"}]}}]),
+     "lattice:services.catalog-v1.listeners[0].defaultAction.forward[0].targetGroup: target group 'catalog-api' (IP, HTTP): "
+     "TLS_PASSTHROUGH listeners forward to TCP target groups only"),
+    ("a share that leaves allowExternalPrincipals to a default",
+     lambda c: services(c)["catalog-reports"]["share"].pop("allowExternalPrincipals"),
+     "lattice:services.catalog-reports.share.allowExternalPrincipals: is required"),
+    ("a share with everyone", lambda c: services(c)["catalog-reports"]["share"].update(principals=["*"]),
+     "lattice:services.catalog-reports.share.principals[0]: '*' is not a RAM principal: an account name of "
+     "lattice:accounts, a 12-digit account ID, an organization ARN or an OU ARN (no wildcards)"),
+    ("a share with an IAM role", lambda c: services(c)["catalog-reports"]["share"].update(
+        principals=["arn:aws:iam::555555555555:role/Reader"]),
+     "lattice:services.catalog-reports.share.principals[0]: 'arn:aws:iam::555555555555:role/Reader' is not a RAM principal"),
+    ("a share with an account the registry does not know",
+     lambda c: services(c)["catalog-reports"]["share"].update(principals=["billing"]),
+     "lattice:services.catalog-reports.share.principals[0]: 'billing' is not one of the network's accounts "
+     "['analytics', 'catalog', 'platform']"),
+    ("a principal shared with twice", lambda c: services(c)["catalog-reports"]["share"].update(principals=["analytics", "analytics"]),
+     "lattice:services.catalog-reports.share.principals[1]: 'analytics' is listed twice"),
+    ("an empty share", lambda c: services(c)["catalog-reports"]["share"].update(principals=[]),
+     "lattice:services.catalog-reports.share.principals: has 0 items, below the minimum 1"),
+    ("association tags on a standalone service",
+     lambda c: services(c)["catalog-reports"].update(associationTags={"DataClass": "internal"}),
+     "lattice:services.catalog-reports.associationTags: applies to the network association; this service has associate: false"),
+    ("an event structure version on an IP group", lambda c: groups(c)["catalog-api"].update(lambdaEventStructureVersion="V2"),
+     "lattice:targetGroups.catalog-api.lambdaEventStructureVersion: is supported only for LAMBDA target groups, not IP"),
+    ("an event structure version the API does not have",
+     lambda c: services(c)["catalog-reports"]["targetGroups"]["reports-fn"].update(lambdaEventStructureVersion="V3"),
+     "lattice:services.catalog-reports.targetGroups.reports-fn.lambdaEventStructureVersion: 'V3' is not one of 'V1' or 'V2'"),
+    ("an idle timeout below the API minimum", lambda c: services(c)["catalog-v2"].update(idleTimeoutSeconds=30),
+     "lattice:services.catalog-v2.idleTimeoutSeconds: 30 is below the minimum 60"),
+    ("an idle timeout above the API maximum", lambda c: services(c)["catalog-v2"].update(idleTimeoutSeconds=601),
+     "lattice:services.catalog-v2.idleTimeoutSeconds: 601 is above the maximum 600"),
+    ("associate written as text", lambda c: services(c)["catalog-reports"].update(associate="no"),
+     "lattice:services.catalog-reports.associate: is 'no', where true or false is expected"),
+]
+
+
+def run_catalog(network_outputs, mutate):
+    config = copy.deepcopy(offline.load_stack_file(CATALOG, ROOT))
+    mutate(config)
+    return offline.run_account_stack("catalog-dev", network_outputs, "organization/lattice-network/dev", ROOT, config=config)
+
+
+@pytest.mark.parametrize(("scenario", "mutate", "expected"), BAD, ids=[case[0] for case in BAD])
+def test_a_bad_variant_stops_with_file_key_path_and_rule(network_outputs, scenario, mutate, expected):
+    with pytest.raises(ConfigError) as raised:
+        run_catalog(network_outputs, mutate)
+    error = raised.value
+    assert "stacks/Pulumi.catalog-dev.yaml" in str(error)
+    assert any(problem.startswith(expected) for problem in error.problems), error.problems
+    assert [r.type for r in error.registrations if r.type.startswith("aws:")] == []
+
+
+def test_a_share_outside_the_organization_needs_allow_external_principals(network_outputs):
+    outputs = copy.deepcopy(network_outputs)
+    outputs["accounts"]["analytics"]["inOrganization"] = False
+    with pytest.raises(ConfigError) as raised:
+        run_catalog(outputs, lambda c: None)
+    assert raised.value.problems == [
+        "lattice:services.catalog-reports.share.principals[0]: 'analytics' is outside the organization, so the share "
+        "cannot reach it with allowExternalPrincipals: false"
+    ]
+    # allowed explicitly, it plans, and the share says so
+    run = run_catalog(outputs, lambda c: services(c)["catalog-reports"]["share"].update(allowExternalPrincipals=True))
+    [share] = run.of_type("aws:ram/resourceShare:ResourceShare")
+    assert share.inputs["allowExternalPrincipals"] is True
+
+
+GOOD = [
+    ("a forward by target group ID", lambda c: forward(c)[0].update(targetGroup="tg-0123456789abcdef0"),
+     lambda run: "tg-0123456789abcdef0"),
+    ("a forward straight to an ARN, with no stack entry", lambda c: forward(c)[0].update(targetGroup=SEARCH_ARN), lambda run: SEARCH_ARN),
+    ("share principals by ID and organization ARN", lambda c: services(c)["catalog-reports"]["share"].update(
+        principals=["555555555555", "arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5"]), None),
+    ("a standalone service with no share", lambda c: services(c)["catalog-reports"].pop("share"), None),
+    ("a service with no target group and no listener", lambda c: services(c).update({"catalog-stub": {"authType": "NONE"}}), None),
+]
+
+
+@pytest.mark.parametrize(("scenario", "mutate", "identifier"), GOOD, ids=[case[0] for case in GOOD])
+def test_a_good_variant_plans(network_outputs, scenario, mutate, identifier):
+    run = run_catalog(network_outputs, mutate)
+    if identifier is not None:
+        [v1] = listener_of(run, "catalog-v1")
+        assert v1.inputs["defaultAction"]["forwards"][0]["targetGroups"][0]["targetGroupIdentifier"] == identifier(run)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The components on their own, under mocks
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_the_components_wire_a_group_of_another_component_and_a_standalone_shared_service():
+    def build():
+        group = LatticeTargetGroup("shared", {"name": "shared", "type": "IP", "port": 80, "protocol": "HTTP",
+                                              "vpc_id": "vpc-0a1b2c3d", "targets": [{"id": "10.0.0.1"}]})
+        LatticeService("api", {
+            "name": "api", "service_network_arn": "arn:aws:vpc-lattice:us-east-1:123456789012:servicenetwork/sn-0123456789abcdef0",
+            "auth_type": "NONE",
+            "listeners": [{"name": "http", "protocol": "HTTP", "default_action": {"forward": [
+                {"target_group": group.target_group_id, "weight": 80}, {"target_group": SEARCH_ARN, "weight": 20}]}}],
+        })
+        LatticeService("lonely", {"name": "lonely", "auth_type": "NONE", "associate": False,
+                                  "share": {"principals": ["222222222222"], "allow_external_principals": False}})
+
+    run = run_component(build)
+    [group] = run.of_type(TG)
+    [listener] = run.of_type(LISTENER)
+    assert listener.inputs["defaultAction"]["forwards"][0]["targetGroups"] == [
+        {"targetGroupIdentifier": group.id, "weight": 80}, {"targetGroupIdentifier": SEARCH_ARN, "weight": 20}]
+    assert [r.name for r in run.of_type("aws:vpclattice/targetGroupAttachment:TargetGroupAttachment")] == ["shared--10.0.0.1"]
+    assert group.name == "shared-target-group"
+    assert len(run.of_type(ASSOCIATION)) == 1  # the api's; the standalone service joins nothing
+    assert [r.name for r in run.of_type("aws:ram/resourceShare:ResourceShare")] == ["lonely-share"]
+    assert [r.name for r in run.of_type("aws:ram/principalAssociation:PrincipalAssociation")] == ["lonely-share-222222222222"]
+
+
+COMPONENT_BAD = [
+    ({"associate": False, "service_network_arn": "arn:aws:vpc-lattice:us-east-1:123456789012:servicenetwork/sn-0123456789abcdef0"},
+     "args.serviceNetworkArn: is set, but associate is false: a standalone service joins no network"),
+    ({"share": {"principals": ["analytics"], "allow_external_principals": False}},
+     "args.share.principals[0]: 'analytics' is an account name; the component takes 12-digit account IDs, organization or OU ARNs"),
+    ({"listeners": [{"name": "http", "protocol": "HTTP", "default_action": {"forward": [{"target_group": "elsewhere"}]}}]},
+     "args.listeners[0].defaultAction.forward[0].targetGroup: 'elsewhere' is not one of this service's targetGroups [] nor a target group ARN"),
+]
+
+
+@pytest.mark.parametrize(("extra", "expected"), COMPONENT_BAD, ids=[case[1].split(":")[0] for case in COMPONENT_BAD])
+def test_the_component_refuses_what_it_cannot_decide(extra, expected):
+    with pytest.raises(ConfigError) as raised:
+        run_component(lambda: LatticeService("svc", {"name": "svc", "auth_type": "NONE", **extra}))
+    assert expected in raised.value.problems, raised.value.problems
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The pure decisions
+# --------------------------------------------------------------------------------------------------------------
+
+names = st.sampled_from(["own-a", "own-b", "stack-a", "stack-b"])
+arns = st.builds(lambda tail: f"arn:aws:vpc-lattice:us-east-1:123456789012:targetgroup/tg-{tail}",
+                 st.text("0123456789abcdef", min_size=17, max_size=17))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.one_of(names, arns), st.integers(0, 999)), min_size=1, max_size=10, unique_by=lambda t: t[0]))
+def test_weights_reach_the_api_for_groups_by_name_and_by_arn_alike(targets):
+    """Whatever mix of own groups, stack groups and ARNs a forward names, each keeps its weight and its place, and
+    each becomes the identifier it stands for."""
+    if sum(weight for _, weight in targets) == 0:
+        targets = [(targets[0][0], 1), *targets[1:]]
+    args = {"target_groups": {"own-a": {}, "own-b": {}}, "listeners": [
+        {"name": "l", "default_action": {"forward": [{"target_group": name, "weight": w} for name, w in targets]}, "rules": []}]}
+    stack = account_inputs.group_identifiers({"stack-a": None, "stack-b": SEARCH_ARN}, {"stack-a": "tg-aaaaaaaaaaaaaaaaa"})
+    resolved = account_inputs.with_group_identifiers(args, stack)
+    action = ActionSpec.model_validate({"forward": resolved["listeners"][0]["default_action"]["forward"]})
+    own = {"own-a": "tg-00000000000000001", "own-b": "tg-00000000000000002"}
+    built = routing.forward_targets(action, own)
+    expected = {**own, **stack}
+    assert [(t["target_group_identifier"], t["weight"]) for t in built] == [(expected.get(name, name), w) for name, w in targets]
+
+
+def test_share_principals_resolve_names_and_keep_ids():
+    accounts = {"analytics": {"id": "555555555555", "inOrganization": True}, "partner": {"id": "222222222222", "inOrganization": False}}
+    org = "arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5"
+    assert account_inputs.share_principals(["analytics", "666666666666", org], accounts, False) == (
+        ["555555555555", "666666666666", org], [])
+    assert account_inputs.share_principals(["partner"], accounts, True) == (["222222222222"], [])
+    assert account_inputs.share_principals(["partner", "nobody"], accounts, False)[1] == [
+        "[0]: 'partner' is outside the organization, so the share cannot reach it with allowExternalPrincipals: false",
+        "[1]: 'nobody' is not one of the network's accounts ['analytics', 'partner']",
+    ]
+
+
+def test_a_standalone_service_policy_names_no_network_and_a_joined_one_does():
+    arn = "arn:aws:vpc-lattice:us-east-1:123456789012:servicenetwork/sn-0123456789abcdef0"
+    alone = auth_policies.service_auth_policy(["123456789012"], ["o-a1b2c3d4e5"], None)
+    joined = auth_policies.service_auth_policy(["123456789012"], ["o-a1b2c3d4e5"], arn)
+    assert "Condition" not in alone["Statement"][0]
+    assert alone["Statement"][1]["Condition"] == {"StringEquals": {"aws:PrincipalOrgID": ["o-a1b2c3d4e5"]}}
+    assert joined["Statement"][0]["Condition"] == {"StringEquals": {"vpc-lattice-svcs:ServiceNetworkArn": arn}}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The pack's stack checks on their own
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _service(name, arn):
+    return Resource(SERVICE, name, {"id": f"svc-{name}", "arn": arn}, urn=f"urn:{name}")
+
+
+def test_a_shared_standalone_service_passes_and_an_unreachable_one_is_reported():
+    shared, lonely = _service("shared", "arn:s"), _service("lonely", "arn:l")
+    link = Resource("aws:ram/resourceAssociation:ResourceAssociation", "link", {"resourceArn": "arn:s"}, urn="urn:link")
+    found = list(stack_checks.check_service_associated([shared, lonely, link], {}))
+    assert [urn for _, urn in found] == ["urn:lonely"]
+    assert "no service network association and no RAM share" in found[0][0]
+
+
+def test_a_group_nothing_forwards_to_is_reported_and_one_named_by_dependency_is_not():
+    used = Resource(TG, "used", {"id": "tg-used", "arn": "arn:used"}, urn="urn:used")
+    idle = Resource(TG, "idle", {"id": "tg-idle", "arn": "arn:idle"}, urn="urn:idle")
+    by_dependency = Resource(TG, "dep", {"id": "tg-dep"}, urn="urn:dep")
+    listener = Resource(LISTENER, "l", {"defaultAction": {"forwards": [{"targetGroups": [{"targetGroupIdentifier": "tg-used"}]}]}})
+    rule = Resource("aws:vpclattice/listenerRule:ListenerRule", "r",
+                    {"action": {"forward": {"targetGroups": [{"targetGroupIdentifier": UNKNOWN}]}}},
+                    property_dependencies={"action": ("urn:dep",)})
+    found = list(stack_checks.check_target_group_used([used, idle, by_dependency, listener, rule], {}))
+    assert [urn for _, urn in found] == ["urn:idle"]
+    assert list(stack_checks.check_target_group_used([idle, listener], {"exemptResources": ["idle"]})) == []
+
+
+def test_a_group_preview_hides_is_undecided_not_reported():
+    idle = Resource(TG, "idle", {"id": "tg-idle"}, urn="urn:idle")
+    hidden = Resource(LISTENER, "l", {"defaultAction": {"forwards": [{"targetGroups": [
+        {"targetGroupIdentifier": UNKNOWN}]}]}})
+    with pytest.raises(Unknown):
+        list(stack_checks.check_target_group_used([idle, hidden], {}))
+
+
+def test_the_deploy_role_covers_every_type_the_example_registers(report):
+    from lattice_components.iam import deploy_permissions
+
+    types = {r.type for run in report.runs for r in run.resources}
+    assert {"aws:ram/resourceShare:ResourceShare", "lattice:index:LatticeTargetGroup"} <= types
+    # a type without actions raises UncoveredType; the role holds every action of the table
+    assert set(deploy_permissions.deploy_actions(types)) <= set(deploy_permissions.all_deploy_actions())
