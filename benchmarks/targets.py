@@ -128,8 +128,13 @@ def pack_verdict(report: dict[str, Any]) -> Verdict:
     ratio = policy.get("full_preview_ratio")
     if ratio is None:
         return Verdict(name, goal, "-", None, "this report predates the full-preview measurement")
-    seconds = policy.get("full_preview_seconds") or {}
-    both = f" ({seconds['lattice']:.2f} vs {seconds['same_shape_noop']:.2f} s)" if {"lattice", "same_shape_noop"} <= set(seconds) else ""
+    lattice, noop = policy.get("lattice", {}), policy.get("same_shape_noop", {})
+    details = []
+    if "full_preview_seconds" in lattice and "full_preview_seconds" in noop:
+        details.append(f"{lattice['full_preview_seconds']:.2f} vs {noop['full_preview_seconds']:.2f} s")
+    if policy.get("full_preview_cpu_ratio") is not None:
+        details.append(f"{policy['full_preview_cpu_ratio']:.2f}x in the packs' CPU")
+    both = f" ({'; '.join(details)})" if details else ""
     return Verdict(
         f"{name} ({policy['services']} services, {policy['stacks']} stacks)", goal, f"{ratio:.2f}x{both}",
         ratio <= PACK_GOAL,
