@@ -7,10 +7,12 @@ key path and the rule."""
 from __future__ import annotations
 
 import copy
+import io
 import json
 from pathlib import Path
 
 import pytest
+import rich.console
 from pulumi.runtime.rpc import UNKNOWN
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,7 +24,7 @@ from lattice_components.inputs import account_inputs, auth_policies, routing
 from lattice_components.config import ActionSpec
 from lattice_components.policies import stack_checks
 from lattice_components.policies.policy_inputs import Resource, Unknown
-from lattice_components.tools import offline, plan
+from lattice_components.tools import offline, plain, plan
 
 ROOT = Path(__file__).resolve().parent.parent / "examples" / "beyond-one-service"
 CATALOG = ROOT / "stacks" / "Pulumi.catalog-dev.yaml"
@@ -119,8 +121,14 @@ def test_the_plan_notes_say_what_holds(report):
         "`catalog-dev`: target group catalog-next is forwarded to by no listener or rule of its stack (fine while a "
         "traffic shift to it is prepared, or if another stack forwards to it by ARN).",
     ]
+    # every format carries every note: Markdown, JSON, the terminal's rich text and plain lines in a pipe
     markdown = plan.to_markdown(report)
-    assert "### Notes" in markdown and plan.to_json(report)["notes"] == report.notes
+    assert "### Notes" in markdown and all(note in markdown for note in report.notes)
+    assert plan.to_json(report)["notes"] == report.notes
+    assert [line for line in plain.plan_lines(report) if line.startswith("note: ")] == [f"note: {n}" for n in report.notes]
+    terminal = io.StringIO()
+    plan.render_text(report, rich.console.Console(file=terminal, width=400))
+    assert all(f"note: {note}" in terminal.getvalue() for note in report.notes)
     assert 'n_catalog_reports -. "RAM share" .-> n_account_analytics' in report.mermaid
     assert "n_catalog_reports -- association" not in report.mermaid
     assert "catalog-reports<br/>AWS_IAM<br/>standalone" in report.mermaid

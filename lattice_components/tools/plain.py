@@ -51,6 +51,7 @@ def plan_lines(report: planning.PlanReport) -> list[str]:
     lines += ["", "access matrix:", *access_lines(report.access)]
     lines += ["", "resource access:", *resource_access_lines(report.resource_access)]
     lines += ["", "topology (Mermaid):", report.mermaid.rstrip(), ""]
+    lines += [f"note: {note}" for note in report.notes]
     facts = planning.summary(report)
     verdict = "mandatory policy violations" if facts["mandatory"] else "no mandatory policy violation"
     lines.append(
