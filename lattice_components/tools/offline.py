@@ -72,6 +72,8 @@ class ProgramRun:
     stack: str
     resources: list[RegisteredResource]
     outputs: dict[str, Any]
+    reads: list[str] = field(default_factory=list)
+    """URNs of the resources it read rather than registered (its `pulumi.StackReference`s)."""
 
     def of_type(self, type_token: str) -> list[RegisteredResource]:
         return [resource for resource in self.resources if resource.type == type_token]
@@ -190,6 +192,12 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
     def __init__(self, mocks: pulumi.runtime.Mocks):
         super().__init__(mocks)
         self.registrations: list[RegisteredResource] = []
+        self.reads: list[str] = []
+
+    def ReadResource(self, request):  # noqa: N802 (gRPC method name)
+        response = super().ReadResource(request)
+        self.reads.append(response.urn)
+        return response
 
     def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)
@@ -264,7 +272,7 @@ def run_program(
         # Kept on the error so a test can prove that bad config stopped the program before any registration.
         error.registrations = list(monitor.registrations)  # type: ignore[attr-defined]
         raise
-    return ProgramRun(project=project, stack=stack, resources=list(monitor.registrations), outputs=exported)
+    return ProgramRun(project=project, stack=stack, resources=list(monitor.registrations), outputs=exported, reads=list(monitor.reads))
 
 
 def _network_owner_id(config: dict[str, Any]) -> str:

@@ -128,7 +128,7 @@ def groups_elsewhere(env_run: offline.EnvironmentRun) -> list[GroupElsewhere]:
     for run in env_run.accounts:
         created = {group.state.get("arn") for group in run.of_type(TARGET_GROUP)}
         sources = run.outputs.get("targetGroupsFromStacks") or {}
-        references = {reference.name: reference.urn for reference in run.of_type(STACK_REFERENCE)}
+        references = {urn.rsplit("::", 1)[-1]: urn for urn in run.reads if f"::{STACK_REFERENCE}::" in urn or f"${STACK_REFERENCE}::" in urn}
         forwards = _forwards(run)
         for name, arn in sorted((run.outputs.get("targetGroups") or {}).items()):
             if arn in created:
