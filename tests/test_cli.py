@@ -275,10 +275,11 @@ def test_stacks_lists_the_network_first_then_every_account_stack_with_its_accoun
     assert entries[0] == {
         "project": "lattice-network", "stack": env, "work-dir": ".", "env": env, "account": "platform",
         "account-id": str(offline.load_stack_file(REPO / f"Pulumi.{env}.yaml")["lattice:accounts"]["platform"]["id"]),
-        "policy-config": f"policy_pack/policy-config.{env}.json",
+        "policy-config": f"policy_pack/policy-config.{env}.json", "wave": 0,
     }
     accounts = [path.name[len("Pulumi."):-len(".yaml")] for path in offline.account_stack_files(env)]
-    assert [entry["stack"] for entry in entries[1:]] == accounts
+    assert [entry["stack"] for entry in entries[1:]] == accounts  # none reads another's target groups: one wave
+    assert {entry["wave"] for entry in entries[1:]} == {1}
     assert all(entry["work-dir"] == "stacks" and entry["project"] == "lattice-account" for entry in entries[1:])
     registry = offline.load_stack_file(REPO / f"Pulumi.{env}.yaml")["lattice:accounts"]
     assert all(entry["account-id"] == str(registry[entry["account"]]["id"]) for entry in entries)

@@ -1,6 +1,7 @@
 """Target groups and services beyond one service (#14 item 4): GIVEN `examples/beyond-one-service` (a target group
-defined once and forwarded to by two services, one referenced by ARN, one nothing forwards to yet, a standalone
-service shared through RAM, a service with no listener), WHEN `lattice plan` runs it, THEN it registers exactly
+defined once and forwarded to by two services, one referenced by ARN, one read from another stack's outputs
+(tests/test_target_groups_from_stacks.py), one nothing forwards to yet, a standalone service shared through RAM, a
+service with no listener), WHEN `lattice plan` runs it, THEN it registers exactly
 that, the pack and the plan say what holds, and bad variants stop before anything is registered with the file, the
 key path and the rule."""
 
@@ -28,7 +29,7 @@ from lattice_components.tools import offline, plain, plan
 
 ROOT = Path(__file__).resolve().parent.parent / "examples" / "beyond-one-service"
 CATALOG = ROOT / "stacks" / "Pulumi.catalog-dev.yaml"
-SEARCH_ARN = "arn:aws:vpc-lattice:us-east-1:444444444444:targetgroup/tg-0123456789abcdef0"
+SEARCH_ARN = "arn:aws:vpc-lattice:us-east-1:666666666666:targetgroup/tg-0123456789abcdef0"
 TG = "aws:vpclattice/targetGroup:TargetGroup"
 LISTENER = "aws:vpclattice/listener:Listener"
 SERVICE = "aws:vpclattice/service:Service"
@@ -61,18 +62,20 @@ def listener_of(run, service_name):
 # --------------------------------------------------------------------------------------------------------------
 
 
-def test_a_stack_target_group_is_created_once_and_both_services_forward_to_it(catalog):
+def test_a_stack_target_group_is_created_once_and_both_services_forward_to_it(report, catalog):
     groups = {r.inputs["name"]: r for r in catalog.of_type(TG)}
-    # the referenced group is not created; the stack's two and the service's own are
+    # the referenced groups are not created; the stack's two and the service's own are
     assert sorted(groups) == ["catalog-api", "catalog-next", "reports-fn"]
     assert sorted(r.name for r in catalog.of_type("lattice:index:LatticeTargetGroup")) == ["catalog-api", "catalog-next"]
     api = groups["catalog-api"].id
     [v1] = listener_of(catalog, "catalog-v1")
     [v2] = listener_of(catalog, "catalog-v2")
     assert v1.inputs["defaultAction"]["forwards"][0]["targetGroups"] == [{"targetGroupIdentifier": api, "weight": 100}]
-    # the canary mixes the stack's group and the one referenced by ARN
+    # the canary mixes the stack's group, the one read from the search stack and the one referenced by ARN
+    search_v2 = report.runs[[run.stack for run in report.runs].index("search-dev")].outputs["targetGroups"]["search-v2"]
     assert v2.inputs["defaultAction"]["forwards"][0]["targetGroups"] == [
-        {"targetGroupIdentifier": api, "weight": 90}, {"targetGroupIdentifier": SEARCH_ARN, "weight": 10},
+        {"targetGroupIdentifier": api, "weight": 80}, {"targetGroupIdentifier": search_v2, "weight": 10},
+        {"targetGroupIdentifier": SEARCH_ARN, "weight": 10},
     ]
     # the stack's targets are attached once, under the group's component
     attachments = [r for r in catalog.of_type("aws:vpclattice/targetGroupAttachment:TargetGroupAttachment")
@@ -80,7 +83,7 @@ def test_a_stack_target_group_is_created_once_and_both_services_forward_to_it(ca
     assert sorted(a.inputs["target"]["id"] for a in attachments) == ["10.4.1.10", "10.4.2.10"]
     assert catalog.outputs["targetGroups"] == {
         "catalog-api": groups["catalog-api"].state["arn"], "catalog-next": groups["catalog-next"].state["arn"],
-        "search-v2": SEARCH_ARN,
+        "search-v1": SEARCH_ARN, "search-v2": search_v2,
     }
 
 
@@ -118,6 +121,10 @@ def test_the_plan_notes_say_what_holds(report):
         "`catalog-dev`: service catalog-pricing has no listener: it serves nothing yet.",
         "`catalog-dev`: service catalog-reports joins no service network (standalone).",
         "`catalog-dev`: service catalog-reports is shared through RAM with analytics (555555555555).",
+        f"`catalog-dev`: target group search-v1 is created elsewhere and referenced by ARN ({SEARCH_ARN}), forwarded to by catalog-v2.",
+        "`catalog-dev`: target group search-v2 is read from stack organization/lattice-account/search-dev (output "
+        "targetGroups, key search-v2), planned before this stack: arn:aws:vpc-lattice:us-east-1:666666666666:"
+        "targetgroup/tg-b69cca169d95b1731, forwarded to by catalog-v2.",
         "`catalog-dev`: target group catalog-next is forwarded to by no listener or rule of its stack (fine while a "
         "traffic shift to it is prepared, or if another stack forwards to it by ARN).",
     ]
@@ -180,7 +187,7 @@ def forward(config, service="catalog-v1"):
 BAD = [
     ("a forward to a group nobody defines", lambda c: forward(c)[0].update(targetGroup="nope"),
      "lattice:services.catalog-v1.listeners[0].defaultAction.forward[0].targetGroup: 'nope' is neither one of this "
-     "service's targetGroups [] nor of lattice:targetGroups ['catalog-api', 'catalog-next', 'search-v2'], nor a target group ARN"),
+     "service's targetGroups [] nor of lattice:targetGroups ['catalog-api', 'catalog-next', 'search-v1', 'search-v2'], nor a target group ARN"),
     ("a forward to an ARN that is not a target group's",
      lambda c: forward(c)[0].update(targetGroup="arn:aws:vpc-lattice:us-east-1:444444444444:service/svc-0123456789abcdef0"),
      "lattice:services.catalog-v1.listeners[0].defaultAction.forward[0].targetGroup: "
@@ -188,10 +195,10 @@ BAD = [
      "(arn:aws:vpc-lattice:<region>:<account>:targetgroup/tg-<17 characters>) or ID (tg-<17 characters>)"),
     ("a forward to a short target group ID", lambda c: forward(c)[0].update(targetGroup="tg-123"),
      "lattice:services.catalog-v1.listeners[0].defaultAction.forward[0].targetGroup: 'tg-123' is not a target group ARN"),
-    ("a referenced group's bad ARN", lambda c: groups(c)["search-v2"].update(arn="arn:aws:vpc-lattice:us-east-1:1:targetgroup/tg-x"),
-     "lattice:targetGroups.search-v2.arn: 'arn:aws:vpc-lattice:us-east-1:1:targetgroup/tg-x' is not a target group ARN"),
-    ("a referenced group with settings of a created one", lambda c: groups(c)["search-v2"].update(port=80),
-     "lattice:targetGroups.search-v2.port: is a setting of a target group created here; one referenced by arn is "
+    ("a referenced group's bad ARN", lambda c: groups(c)["search-v1"].update(arn="arn:aws:vpc-lattice:us-east-1:1:targetgroup/tg-x"),
+     "lattice:targetGroups.search-v1.arn: 'arn:aws:vpc-lattice:us-east-1:1:targetgroup/tg-x' is not a target group ARN"),
+    ("a referenced group with settings of a created one", lambda c: groups(c)["search-v1"].update(port=80),
+     "lattice:targetGroups.search-v1.port: is a setting of a target group created here; one referenced by arn is "
      "created elsewhere and takes none"),
     ("a service's group named like a stack group",
      lambda c: services(c)["catalog-reports"]["targetGroups"].update({"catalog-api": {"type": "LAMBDA"}}),
@@ -214,7 +221,7 @@ BAD = [
     ("a share with an account the registry does not know",
      lambda c: services(c)["catalog-reports"]["share"].update(principals=["billing"]),
      "lattice:services.catalog-reports.share.principals[0]: 'billing' is not one of the network's accounts "
-     "['analytics', 'catalog', 'platform']"),
+     "['analytics', 'catalog', 'platform', 'search']"),
     ("a principal shared with twice", lambda c: services(c)["catalog-reports"]["share"].update(principals=["analytics", "analytics"]),
      "lattice:services.catalog-reports.share.principals[1]: 'analytics' is listed twice"),
     ("an empty share", lambda c: services(c)["catalog-reports"]["share"].update(principals=[]),
@@ -236,10 +243,22 @@ BAD = [
 ]
 
 
+SEARCH_DEV = "organization/lattice-account/search-dev"
+_search_outputs: dict = {}
+
+
+def search_outputs(network_outputs):
+    """The outputs of the search stack, which the catalog's search-v2 is read from (run once)."""
+    if not _search_outputs:
+        _search_outputs.update(offline.run_account_stack("search-dev", network_outputs, "organization/lattice-network/dev", ROOT).outputs)
+    return _search_outputs
+
+
 def run_catalog(network_outputs, mutate):
     config = copy.deepcopy(offline.load_stack_file(CATALOG, ROOT))
     mutate(config)
-    return offline.run_account_stack("catalog-dev", network_outputs, "organization/lattice-network/dev", ROOT, config=config)
+    return offline.run_account_stack("catalog-dev", network_outputs, "organization/lattice-network/dev", ROOT, config=config,
+                                     other_stacks={SEARCH_DEV: search_outputs(network_outputs)})
 
 
 @pytest.mark.parametrize(("scenario", "mutate", "expected"), BAD, ids=[case[0] for case in BAD])

@@ -142,7 +142,7 @@ class TargetGroupSpec(Spec):
 
     @model_validator(mode="after")
     def _fits_the_type(self) -> "TargetGroupSpec":
-        if getattr(self, "arn", None) is not None:
+        if getattr(self, "created_elsewhere", False):
             return self  # a stack's reference to a group created elsewhere (`StackTargetGroupSpec`): nothing to fit
         if self.type == "LAMBDA":
             for field in ("port", "protocol", "protocol_version", "vpc_id"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -193,23 +194,60 @@ class NetworkStackConfig(Spec):
 # --------------------------------------------------------------------------------------------------------------
 
 
+STACK_NAME = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
+"""A fully qualified Pulumi stack name, `<organization>/<project>/<stack>` (the parts' characters as Pulumi allows
+them); `organization` on the self-managed backends."""
+
+
+def stack_name_problem(value: str) -> str | None:
+    """Why `value` is not a stack name a reference can be resolved by, the same in every project and backend."""
+    if STACK_NAME.fullmatch(value):
+        return None
+    return (f"{value!r} is not a fully qualified stack name <organization>/<project>/<stack> (letters, digits, "
+            "'-', '_' and '.'; the organization is 'organization' on a self-managed backend)")
+
+
+class FromStackSpec(Spec):
+    """Where a target group created by another Pulumi stack is read from: that stack's output (a map of target
+    group names to ARNs, as every account stack exports `targetGroups`), read through a `pulumi.StackReference`."""
+
+    stack: Annotated[str, checked_by(stack_name_problem)]
+    """The stack that creates the group, `<organization>/<project>/<stack>` (`organization/lattice-account/search-dev`)."""
+    output: Annotated[str, Field(min_length=1)] = "targetGroups"
+    """Its output holding the map; account stacks of this project export `targetGroups`."""
+    key: Annotated[str, Field(min_length=1)] | None = None
+    """The group's key in that map; default: this entry's name."""
+
+
 class StackTargetGroupSpec(TargetGroupSpec):
     """A target group defined once for the account stack (`lattice:targetGroups.<name>`): created here with its
-    targets, or, with `arn`, one created elsewhere (another stack or account) that is only forwarded to."""
+    targets, or created elsewhere and only forwarded to: by `arn`, or read from another stack's outputs with
+    `fromStack`."""
 
     arn: str | None = None
     """The ARN (or `tg-` ID) of a target group created elsewhere; nothing is created for it, and it takes no other
     setting."""
+    from_stack: FromStackSpec | None = None
+    """The stack whose outputs hold the ARN of the group (created there); nothing is created for it here, and it
+    takes no other setting."""
+
+    @property
+    def created_elsewhere(self) -> bool:
+        return self.arn is not None or self.from_stack is not None
 
     @model_validator(mode="after")
     def _reference_alone(self) -> "StackTargetGroupSpec":
-        if self.arn is None:
+        if not self.created_elsewhere:
             return self
-        if problem := target_group_reference_problem(self.arn):
+        if self.arn is not None and self.from_stack is not None:
+            raise rule_error("fromStack", "and arn both name a group created elsewhere; give one of them")
+        if self.arn is not None and (problem := target_group_reference_problem(self.arn)):
             raise rule_error("arn", problem)
-        others = sorted(to_camel(name) for name in self.model_fields_set - {"arn"})
+        given = "arn" if self.arn is not None else "fromStack"
+        others = sorted(to_camel(name) for name in self.model_fields_set - {"arn", "from_stack"})
         if others:
-            raise rule_error(others[0], "is a setting of a target group created here; one referenced by arn is created elsewhere and takes none")
+            raise rule_error(others[0], f"is a setting of a target group created here; one referenced by {given} is "
+                             "created elsewhere and takes none")
         return self
 
 
@@ -225,8 +263,8 @@ class AccountStackConfig(Spec):
     path); empty: use ambient credentials."""
     services: dict[ServiceName, ServiceSpec] = Field(default_factory=dict)
     target_groups: dict[TargetGroupName, StackTargetGroupSpec] = Field(default_factory=dict)
-    """Target groups defined once, forwarded to by name from several services' listeners and rules (or referenced
-    by `arn`, created elsewhere)."""
+    """Target groups defined once, forwarded to by name from several services' listeners and rules (or created
+    elsewhere: referenced by `arn`, or read `fromStack`)."""
     consumers: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")], ConsumerEntrySpec] = Field(default_factory=dict)
     resource_gateways: dict[ResourceGatewayName, ResourceGatewaySpec] = Field(default_factory=dict)
     resource_configurations: dict[ResourceConfigurationName, ResourceConfigurationSpec] = Field(default_factory=dict)
@@ -285,8 +323,16 @@ class AccountStackConfig(Spec):
                 if group is None:
                     raise rule_error(where, f"{name!r} is neither one of this service's targetGroups {sorted(service.target_groups)} "
                                      f"nor of lattice:targetGroups {sorted(self.target_groups)}, nor a target group ARN")
-                if group.arn is None and (problem := listener_target_problem(listener.protocol, name, group)):
+                if not group.created_elsewhere and (problem := listener_target_problem(listener.protocol, name, group)):
                     raise rule_error(where, problem)
+
+    def groups_from_stacks(self) -> dict[str, FromStackSpec]:
+        """The stack's target groups read from other stacks' outputs, each with its key filled in (default: the
+        entry's name)."""
+        return {
+            name: group.from_stack.model_copy(update={"key": group.from_stack.key or name})
+            for name, group in self.target_groups.items() if group.from_stack is not None
+        }
 
     def unused_target_groups(self) -> list[str]:
         """The stack's target groups no service forwards to. Not an error: a group may be prepared before traffic

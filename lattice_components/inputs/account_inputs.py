@@ -1,5 +1,6 @@
 """What the account program decides across its services, as pure functions: the stack's target groups as the
-identifiers services forward to, and the RAM principals a service's `share` names."""
+identifiers services forward to (and the ARN of one read from another stack's outputs), and the RAM principals a
+service's `share` names."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..config.base import RAM_PRINCIPAL
-from ..config.services import is_target_group_reference
+from ..config.services import is_target_group_reference, target_group_reference_problem
 
 
 def stand_in_id(name: str) -> str:
@@ -22,6 +23,26 @@ def group_identifiers(references: Mapping[str, str | None], created: Mapping[str
     """Stack target group name -> what a forward names it by: its `arn` when it is created elsewhere (`references`
     maps every stack group to its arn or None), else the created group's ID from `created`."""
     return {name: arn if arn is not None else created[name] for name, arn in references.items()}
+
+
+def group_arn_from_outputs(outputs: Mapping[str, Any], stack: str, output: str, key: str) -> tuple[str | None, str | None]:
+    """(ARN, problem) of the target group another stack exports at `outputs[output][key]`: the outputs of `stack` as
+    its StackReference reads them. A problem names the stack, the output and the key, and what is there instead:
+    a missing output or key is never read as "no group"."""
+    if outputs.get(output) is None:
+        return None, (f"stack {stack} has no output {output!r} (its outputs: {sorted(outputs) or 'none'}); run "
+                      "`pulumi up` there first, or name the output that holds its target groups")
+    groups = outputs[output]
+    if not isinstance(groups, Mapping):
+        return None, f"output {output!r} of stack {stack} is {type(groups).__name__}, not a map of target group names to ARNs"
+    if groups.get(key) is None:
+        return None, f"output {output!r} of stack {stack} has no key {key!r} (it has {sorted(groups) or 'none'})"
+    arn = groups[key]
+    if not isinstance(arn, str):
+        return None, f"{output}.{key} of stack {stack} is {type(arn).__name__}, not a target group ARN"
+    if problem := target_group_reference_problem(arn):
+        return None, f"{output}.{key} of stack {stack}: {problem}"
+    return arn, None
 
 
 def with_group_identifiers(service_args: Mapping[str, Any], identifiers: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ which role to assume are decisions, and a decision taken inside `apply` would hi
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pulumi
@@ -132,6 +133,54 @@ def services_args(config: AccountStackConfig, network: dict[str, Any]) -> tuple[
     return found, problems
 
 
+def _arn_when_known(name: str, spec: Any, source: str, outputs: dict[str, Any]) -> str:
+    """The ARN of stack group `name` once the outputs of its stack resolve; at `pulumi up` a missing output or key
+    stops the program there, with the stack and the key named."""
+    arn, problem = account_inputs.group_arn_from_outputs(outputs or {}, spec.stack, spec.output, spec.key)
+    if problem:
+        raise ConfigError([f"lattice:targetGroups.{name}.fromStack: {problem}"], source)
+    return arn  # type: ignore[return-value]
+
+
+async def groups_from_stacks(
+    stack: str, config: AccountStackConfig, network_reference: pulumi.StackReference, source: str
+) -> tuple[dict[str, Any], list[str]]:
+    """(name -> ARN, problems) of the stack's target groups read `fromStack`: one StackReference per stack read
+    (the network's own when a group is read from it), named after that stack as the network's is.
+
+    The outputs of an existing stack are known at preview as at `up`: the ARN is then a plain value, checked here
+    against the API model before any resource is registered, and a missing output or key is a problem naming them.
+    Only a reference whose outputs are unknown (a stack the offline plan does not run) leaves the ARN an Output:
+    the program says the check could not be decided, and makes it when the value resolves (`_arn_when_known`).
+    """
+    reads = config.groups_from_stacks()
+    own = f"{pulumi.get_organization()}/{pulumi.get_project()}/{stack}"
+    references = {config.network_stack: network_reference}
+    arns: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, spec in reads.items():
+        where = f"lattice:targetGroups.{name}.fromStack"
+        if spec.stack == own:
+            problems.append(f"{where}.stack: {spec.stack} is this stack; forward to its own group by name instead")
+            continue
+        if spec.stack not in references:
+            references[spec.stack] = pulumi.StackReference(spec.stack)
+        outputs = references[spec.stack].outputs
+        if await outputs.is_known():
+            arn, problem = account_inputs.group_arn_from_outputs(await outputs.future() or {}, spec.stack, spec.output, spec.key)
+            if problem:
+                problems.append(f"{where}: {problem}")
+            else:
+                arns[name] = arn
+            continue
+        pulumi.log.warn(
+            f"{where}: the outputs of stack {spec.stack} are unknown here, so whether {spec.output}.{spec.key} is a "
+            "target group ARN the API takes could not be decided; it is checked when the reference resolves"
+        )
+        arns[name] = outputs.apply(functools.partial(_arn_when_known, name, spec, source))
+    return arns, problems
+
+
 async def main() -> None:
     stack = pulumi.get_stack()
     config, source = read_config(stack)
@@ -144,13 +193,15 @@ async def main() -> None:
     account = check_against_network(config, network, source)
     if not account["inOrganization"] and not network["shareArn"]:
         raise ConfigError([f"lattice:account: {config.account!r} is outside the organization but the network has no RAM share"], source)
-    service_args, problems = services_args(config, network)
-    if problems:  # a share's principals did not resolve: its service cannot be checked further
+    read_arns, problems = await groups_from_stacks(stack, config, reference, source)
+    service_args, share_problems = services_args(config, network)
+    problems += share_problems
+    if problems:  # a share's principals or a group read from another stack did not resolve: no further check
         raise ConfigError(problems + resources.check(config, network), source)
     group_args = {
-        name: {"name": name, **group.to_args()} for name, group in config.target_groups.items() if group.arn is None
+        name: {"name": name, **group.to_args()} for name, group in config.target_groups.items() if not group.created_elsewhere
     }
-    references = {name: group.arn for name, group in config.target_groups.items()}
+    references = {name: read_arns.get(name, group.arn) for name, group in config.target_groups.items()}
     stand_ins = account_inputs.group_identifiers(references, {name: account_inputs.stand_in_id(name) for name in group_args})
     # Every service and target group checked against the AWS API model before the first resource is registered.
     problems += [
@@ -204,6 +255,10 @@ async def main() -> None:
     if config.target_groups:  # what other stacks forward to by ARN (a StackReference output)
         pulumi.export("targetGroups", {
             name: stack_groups[name].target_group_arn if name in stack_groups else arn for name, arn in references.items()
+        })
+    if read_arns:  # where each group read from another stack comes from; `lattice plan` names it in its notes
+        pulumi.export("targetGroupsFromStacks", {
+            name: {"stack": spec.stack, "output": spec.output, "key": spec.key} for name, spec in config.groups_from_stacks().items()
         })
     pulumi.export("consumers", {
         name: getattr(consumer, "association_id", None) or consumer.endpoint_id for name, consumer in consumers.items()

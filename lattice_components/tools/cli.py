@@ -17,7 +17,7 @@ import ssl
 import sys
 from importlib import metadata
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import typer
@@ -227,17 +227,27 @@ def access(
         write_lines(plain.access_lines(rows))
 
 
-def stack_entries(env: str, root: Path) -> list[dict[str, str]]:
-    """The stacks of `env` in deploy order: its network stack, then every account stack (which may deploy in
-    parallel). Membership is `offline`'s decision, the one `lattice plan` runs by, so CI and the plan agree."""
+def stack_entries(env: str, root: Path) -> list[dict[str, Any]]:
+    """The stacks of `env` in deploy order: its network stack (wave 0), then the account stacks by wave: those
+    of one wave may deploy in parallel, after every earlier wave (a stack that reads target groups from another's
+    outputs is in a later wave than that one). Membership is `offline`'s decision, the one `lattice plan` runs by,
+    so CI and the plan agree; stacks that read each other's groups in a cycle are a config error."""
+    from . import stack_order
+
     network_file = offline.network_stack_file(env, root)
     network = offline.load_stack_file(network_file)
     registry = network.get("lattice:accounts") if isinstance(network.get("lattice:accounts"), dict) else {}
-    paths = [(offline.NETWORK_PROJECT, network_file, network.get("lattice:networkAccount"))]
-    for path in offline.account_stack_files(env, root):
-        paths.append((offline.ACCOUNT_PROJECT, path, offline.load_stack_file(path).get("lattice:account")))
+    configs = {path: offline.load_stack_file(path) for path in offline.account_stack_files(env, root)}
+    names = {path.name[len("Pulumi."):-len(".yaml")]: path for path in configs}
+    order = stack_order.schedule(list(names), {name: configs[path] for name, path in names.items()}, offline.default_organization())
+    if order.problems:
+        [(stack, problems), *_] = order.problems.items()
+        raise ConfigError(problems, os.path.relpath(names[stack], root))
+    paths = [(offline.NETWORK_PROJECT, network_file, network.get("lattice:networkAccount"), 0)]
+    for wave, stacks in enumerate(order.waves, start=1):
+        paths += [(offline.ACCOUNT_PROJECT, names[stack], configs[names[stack]].get("lattice:account"), wave) for stack in stacks]
     entries = []
-    for project, path, account in paths:
+    for project, path, account, wave in paths:
         # CI assumes its role in the account the stack acts in: the registry is the one place its ID is written.
         entry = registry.get(account) if isinstance(account, str) else None
         if not isinstance(entry, dict) or not entry.get("id"):
@@ -252,6 +262,7 @@ def stack_entries(env: str, root: Path) -> list[dict[str, str]]:
             "account": account,
             "account-id": str(entry["id"]),
             "policy-config": f"policy_pack/policy-config.{env}.json",
+            "wave": wave,
         })
     return entries
 
@@ -262,8 +273,8 @@ def stacks(
     as_json: bool = typer.Option(False, "--json", help="A JSON list, for a CI matrix (fromJSON)"),
     project_dir: Path = typer.Option(None, "--project-dir", help=PROJECT_DIR_HELP),
 ) -> None:
-    """The stacks of ENV in deploy order (network first, then every account stack), read from the stack files:
-    adding an account is adding its stack file."""
+    """The stacks of ENV in deploy order (network first, then the account stacks, each after the stacks it reads
+    target groups from), read from the stack files: adding an account is adding its stack file."""
     root = environment_root(env, project_dir)
     entries = run_offline(lambda: stack_entries(env, root))
     if as_json:

@@ -17,6 +17,8 @@ from ..config import ConfigError, stack_file
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT_STACKS_DIR = "stacks"
+ACCOUNT_PROJECT = "lattice-account"
+"""The account stacks' project (`stacks/Pulumi.yaml`): the middle part of their fully qualified names."""
 
 
 def load_stack_file(path: Path, root: Path | None = None) -> dict[str, Any]:

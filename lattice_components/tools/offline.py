@@ -20,12 +20,16 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pulumi
+from pulumi.output import Unknown
 from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
 from pulumi.runtime.settings import set_root_resource
 
 from ..config import ConfigError
 from ..config.auth_policy_specs import stack_directory
+from . import stack_order
 from .environments import (  # noqa: F401 (re-exported: callers read environments through `offline`)
+    ACCOUNT_PROJECT,
     ACCOUNT_STACKS_DIR,
     REPO_ROOT,
     AccountStack,
@@ -40,7 +44,6 @@ from .environments import (  # noqa: F401 (re-exported: callers read environment
 )
 
 NETWORK_PROJECT = "lattice-network"
-ACCOUNT_PROJECT = "lattice-account"
 
 
 @dataclass
@@ -69,6 +72,8 @@ class ProgramRun:
     stack: str
     resources: list[RegisteredResource]
     outputs: dict[str, Any]
+    reads: list[str] = field(default_factory=list)
+    """URNs of the resources it read rather than registered (its `pulumi.StackReference`s)."""
 
     def of_type(self, type_token: str) -> list[RegisteredResource]:
         return [resource for resource in self.resources if resource.type == type_token]
@@ -80,6 +85,10 @@ class ProgramRun:
         return matches[0]
 
 
+UNKNOWN_OUTPUTS = stack_order.UNKNOWN_OUTPUTS
+"""In `stack_outputs`: the referenced stack's outputs are unknown (it is outside what the plan runs)."""
+
+
 def _fake_id(prefix: str, name: str) -> str:
     """A deterministic ID in the API's format (`svc-` + 17 lowercase hex characters), stable across runs."""
     return prefix + hashlib.sha256(name.encode()).hexdigest()[:17]
@@ -89,7 +98,8 @@ class LatticeMocks(pulumi.runtime.Mocks):
     """Answers registrations with the IDs and computed outputs AWS would return, in one account and region.
 
     `stack_outputs` feeds `pulumi.StackReference`: it maps a referenced stack name to its outputs; a name not in
-    it fails the run, as a reference to a stack that does not exist fails `pulumi up`.
+    it fails the run, as a reference to a stack that does not exist fails `pulumi up`. Outputs given as
+    `UNKNOWN_OUTPUTS` are unknown (a stack the plan does not run; the program runs as a preview then).
     """
 
     def __init__(self, account_id: str, region: str, stack_outputs: dict[str, dict[str, Any]] | None = None):
@@ -106,7 +116,9 @@ class LatticeMocks(pulumi.runtime.Mocks):
         if kind == "pulumi:pulumi:StackReference":
             if args.name not in self.stack_outputs:
                 raise KeyError(f"stack {args.name!r} does not exist (known: {sorted(self.stack_outputs)})")
-            return args.name, {"name": args.name, "outputs": self.stack_outputs[args.name], "secretOutputNames": []}
+            outputs = self.stack_outputs[args.name]
+            return args.name, {"name": args.name, "outputs": rpc.UNKNOWN if outputs is UNKNOWN_OUTPUTS else outputs,
+                               "secretOutputNames": []}
         if kind.startswith("pulumi:providers:"):
             return _fake_id("provider-", args.name), state
         prefixes = {
@@ -180,13 +192,17 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
     def __init__(self, mocks: pulumi.runtime.Mocks):
         super().__init__(mocks)
         self.registrations: list[RegisteredResource] = []
+        self.reads: list[str] = []
+
+    def ReadResource(self, request):  # noqa: N802 (gRPC method name)
+        response = super().ReadResource(request)
+        self.reads.append(response.urn)
+        return response
 
     def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
             registration = self.resources[response.urn]
-            from pulumi.runtime import rpc
-
             self.registrations.append(RegisteredResource(
                 type=request.type,
                 name=request.name,
@@ -243,7 +259,9 @@ def run_program(
         result = program()
         if inspect.isawaitable(result):
             await result
-        exported.update(await pulumi.Output.from_input(dict(root.outputs)).future() or {})
+        # Each output on its own, unknowns kept (a preview's): one unknown value must not hide the others.
+        for key, value in dict(root.outputs).items():
+            exported[key] = await pulumi.Output.from_input(value).future(with_unknowns=True)
 
     # A program run on its own (not through run_network_stack/run_account_stack) reads this checkout's files.
     directory = REPO_ROOT / ACCOUNT_STACKS_DIR if project == ACCOUNT_PROJECT else REPO_ROOT
@@ -254,7 +272,7 @@ def run_program(
         # Kept on the error so a test can prove that bad config stopped the program before any registration.
         error.registrations = list(monitor.registrations)  # type: ignore[attr-defined]
         raise
-    return ProgramRun(project=project, stack=stack, resources=list(monitor.registrations), outputs=exported)
+    return ProgramRun(project=project, stack=stack, resources=list(monitor.registrations), outputs=exported, reads=list(monitor.reads))
 
 
 def _network_owner_id(config: dict[str, Any]) -> str:
@@ -291,24 +309,53 @@ def run_account_stack(
     root: Path = REPO_ROOT,
     config: dict[str, Any] | None = None,
     organization: str | None = None,
+    other_stacks: dict[str, Any] | None = None,
 ) -> ProgramRun:
-    """One account stack, its StackReference `network_stack_name` answered with the network stack's exports."""
+    """One account stack, its StackReference `network_stack_name` answered with the network stack's exports, and
+    those to `other_stacks` (the stacks its target groups are read from) with theirs, or `UNKNOWN_OUTPUTS`.
+
+    With an unknown reference the stack runs as a preview: what derives from it stays unknown, recorded as the
+    engine and the pack see it (`rpc.UNKNOWN`), and everything else is planned as usual."""
     from ..programs import account
 
     path = root / ACCOUNT_STACKS_DIR / f"Pulumi.{stack}.yaml"
     config = config if config is not None else load_stack_file(path, root)
     entry = (network_outputs.get("accounts") or {}).get(config.get("lattice:account"), {})
+    others = dict(other_stacks or {})
+    preview = any(outputs is UNKNOWN_OUTPUTS for outputs in others.values())
     with stack_directory(root / ACCOUNT_STACKS_DIR):
-        return run_program(
+        run = run_program(
             account.main,
             project=ACCOUNT_PROJECT,
             stack=stack,
             config=config,
             account_id=str(entry.get("id", "000000000000")),
             region=str(network_outputs.get("region", "us-east-1")),
-            stack_outputs={network_stack_name: network_outputs},
+            stack_outputs={**others, network_stack_name: network_outputs},
             organization=organization,
+            preview=preview,
         )
+    return _as_the_engine_sees(run) if preview else run
+
+
+def _unknowns_as_sentinel(value: Any) -> Any:
+    if isinstance(value, Unknown):
+        return rpc.UNKNOWN
+    if isinstance(value, dict):
+        return {key: _unknowns_as_sentinel(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unknowns_as_sentinel(item) for item in value]
+    return value
+
+
+def _as_the_engine_sees(run: ProgramRun) -> ProgramRun:
+    """A preview's run with its unknowns as the string the engine sends for them: what the pack receives, and a
+    value the report can print the same in every run."""
+    for resource in run.resources:
+        resource.inputs = _unknowns_as_sentinel(resource.inputs)
+        resource.state = _unknowns_as_sentinel(resource.state)
+    run.outputs = _unknowns_as_sentinel(run.outputs)
+    return run
 
 
 def check_account_config(
@@ -369,23 +416,37 @@ def run_environment(env: str, root: Path = REPO_ROOT, organization: str | None =
         errors.append(error)
         network = None
     own_network = f"{organization}/{NETWORK_PROJECT}/{env}"
-    accounts = []
-    for entry in account_stacks(env, root, organization):
+    entries = account_stacks(env, root, organization)
+    runnable = [entry.stack for entry in entries if entry.config is not None]
+    order = stack_order.schedule(runnable, {entry.stack: entry.config or {} for entry in entries}, organization)
+    # Stacks that read target groups from others run after them (waves); the results keep the files' order.
+    position = {stack: (wave, index) for wave, stacks in enumerate(order.waves) for index, stack in enumerate(stacks)}
+    outcomes: dict[str, ProgramRun | ConfigError | None] = {}
+    finished: dict[str, dict[str, Any] | None] = {}
+    for entry in sorted(entries, key=lambda e: position.get(e.stack, (len(order.waves), 0))):
         try:
             if entry.error is not None:
                 raise entry.error
             if entry.reference is not None and entry.reference_env is None:
                 raise not_this_repositorys_network(entry, root, organization, envs)
             assert entry.config is not None
+            if entry.stack in order.problems:
+                raise ConfigError(order.problems[entry.stack], str(entry.path.relative_to(root)))
             if network is None:
                 check_account_config(entry.stack, entry.config, organization, root)
+                outcomes[entry.stack] = None
                 continue
             outputs = network.outputs if entry.reference == own_network else {}
-            accounts.append(run_account_stack(
-                entry.stack, outputs, entry.reference or own_network, root, entry.config, organization
-            ))
+            reference = entry.reference or own_network
+            others, problems = stack_order.other_stacks(entry.config, organization, reference, runnable, finished)
+            if problems:
+                raise ConfigError(problems, str(entry.path.relative_to(root)))
+            run = run_account_stack(entry.stack, outputs, reference, root, entry.config, organization, others)
+            outcomes[entry.stack], finished[entry.stack] = run, run.outputs
         except ConfigError as error:
-            errors.append(error)
+            outcomes[entry.stack] = error
+    accounts = [outcome for entry in entries if isinstance(outcome := outcomes.get(entry.stack), ProgramRun)]
+    errors += [outcome for entry in entries if isinstance(outcome := outcomes.get(entry.stack), ConfigError)]
     errors.extend(orphan_problems(root, organization))
     if errors:
         note = " (account stacks checked without the network's outputs)" if network is None and len(errors) > 1 else ""

@@ -1,13 +1,15 @@
 """What the plan says about services and target groups beyond the access matrix, read from what the stacks
 registered: services that join no network (standalone), who a service is shared with through RAM, services with
-no listener, and target groups nothing forwards to. None of these is an error; each is something a reviewer
-should see said (issue #14, item 4)."""
+no listener, target groups nothing forwards to, and the groups created elsewhere that services forward to (by ARN,
+or read from another stack's outputs, named with that stack). None of these is an error; each is something a
+reviewer should see said (issue #14, item 4)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from ..apimodel import is_unknown
 from . import offline
 
 SERVICE = "aws:vpclattice/service:Service"
@@ -18,6 +20,7 @@ SERVICE_ASSOCIATION = "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNe
 RAM_SHARE = "aws:ram/resourceShare:ResourceShare"
 RAM_LINK = "aws:ram/resourceAssociation:ResourceAssociation"
 RAM_PRINCIPAL = "aws:ram/principalAssociation:PrincipalAssociation"
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,73 @@ def unused_target_groups(env_run: offline.EnvironmentRun) -> list[tuple[str, str
     return sorted(found)
 
 
+@dataclass(frozen=True)
+class GroupElsewhere:
+    """A stack target group created elsewhere that the stack's services forward to: by `arn`, or read from another
+    stack's outputs (`source`: {stack, output, key}); its ARN is `UNKNOWN` when that stack is not planned here."""
+
+    stack: str
+    name: str
+    arn: str
+    source: dict[str, str] | None
+    services: tuple[str, ...]  # the services of the stack whose listeners or rules forward to it
+
+    @property
+    def origin(self) -> str:
+        return f"from stack {self.source['stack']}" if self.source else "by ARN"
+
+
+def _forwards(run: offline.ProgramRun) -> list[tuple[str, list[Any], set[str]]]:
+    """(service name, target group identifiers, dependencies) of every listener's default action and rule action."""
+    names = {service.id: service.inputs.get("name", service.name) for service in run.of_type(SERVICE)}
+    found = []
+    for listener in run.of_type(LISTENER):
+        forwards = (listener.inputs.get("defaultAction") or {}).get("forwards") or []
+        identifiers = [t.get("targetGroupIdentifier") for forward in forwards for t in forward.get("targetGroups") or []]
+        found.append((names.get(listener.inputs.get("serviceIdentifier"), ""), identifiers,
+                      set(listener.property_dependencies.get("defaultAction", []))))
+    for rule in run.of_type(RULE):
+        forward = (rule.inputs.get("action") or {}).get("forward") or {}
+        identifiers = [t.get("targetGroupIdentifier") for t in forward.get("targetGroups") or []]
+        found.append((names.get(rule.inputs.get("serviceIdentifier"), ""), identifiers, set(rule.property_dependencies.get("action", []))))
+    return found
+
+
+def groups_elsewhere(env_run: offline.EnvironmentRun) -> list[GroupElsewhere]:
+    """Every stack target group (an account stack's `targetGroups` output) not created by its stack, in stack and
+    name order, with the services forwarding to it: by its ARN, or, while the ARN is unknown, by the reference to
+    the stack it is read from (a forward derived from that reference depends on it)."""
+    found = []
+    for run in env_run.accounts:
+        created = {group.state.get("arn") for group in run.of_type(TARGET_GROUP)}
+        sources = run.outputs.get("targetGroupsFromStacks") or {}
+        references = {urn.rsplit("::", 1)[-1]: urn for urn in run.reads if f"::{STACK_REFERENCE}::" in urn or f"${STACK_REFERENCE}::" in urn}
+        forwards = _forwards(run)
+        for name, arn in sorted((run.outputs.get("targetGroups") or {}).items()):
+            if arn in created:
+                continue
+            source = sources.get(name)
+            if is_unknown(arn):
+                urn = references.get((source or {}).get("stack"))
+                services = {service for service, identifiers, needs in forwards if urn in needs and any(map(is_unknown, identifiers))}
+            else:
+                services = {service for service, identifiers, _ in forwards if arn in identifiers}
+            found.append(GroupElsewhere(run.stack, name, arn, source, tuple(sorted(services))))
+    return found
+
+
+def _elsewhere_note(group: GroupElsewhere) -> str:
+    where = f"`{group.stack}`: target group {group.name}"
+    by = f", forwarded to by {', '.join(group.services)}" if group.services else ", forwarded to by no service of its stack"
+    if group.source is None:
+        return f"{where} is created elsewhere and referenced by ARN ({group.arn}){by}."
+    read = f"{where} is read from stack {group.source['stack']} (output {group.source['output']}, key {group.source['key']})"
+    if is_unknown(group.arn):
+        return (f"{read}, which this plan does not run: its ARN is unknown here, so the API-model check of it could not "
+                f"decide (`pulumi preview` of {group.stack} reads it){by}.")
+    return f"{read}, planned before this stack: {group.arn}{by}."
+
+
 def standalone_reason(facts: ServiceFacts) -> str:
     """Why a standalone service is not reached through the environment's network, for its access-matrix cells."""
     reached = (f"callers reach it only through its RAM share with {', '.join(facts.shared_with)}, from a network "
@@ -98,7 +168,7 @@ NO_LISTENER = "service {name} has no listener: it serves nothing yet"
 
 def notes(env_run: offline.EnvironmentRun) -> list[str]:
     """One sentence per fact a reviewer should see: standalone services, RAM shares of services, services with no
-    listener, target groups nothing forwards to."""
+    listener, groups created elsewhere (by ARN or from another stack), target groups nothing forwards to."""
     found = []
     for facts in services(env_run):
         where = f"`{facts.stack}`: service {facts.name}"
@@ -110,6 +180,7 @@ def notes(env_run: offline.EnvironmentRun) -> list[str]:
             found.append(f"{where} is shared through RAM with {', '.join(facts.shared_with)}{outside}.")
         if facts.listeners == 0:
             found.append(f"{where} has no listener: it serves nothing yet.")
+    found += [_elsewhere_note(group) for group in groups_elsewhere(env_run)]
     for stack, group in unused_target_groups(env_run):
         found.append(f"`{stack}`: target group {group} is forwarded to by no listener or rule of its stack "
                      "(fine while a traffic shift to it is prepared, or if another stack forwards to it by ARN).")

@@ -1,8 +1,9 @@
 """Every stack of an environment run offline and analyzed by the policy pack, on one core or on all of them.
 
-After the network stack, account stacks are independent (each reads only the network's exports), so
-`run_environment_plan(..., jobs=N)` runs them in N worker processes, each with its own policy pack process
-that analyzes the stacks its worker ran. Processes, not threads: the SDK's mock monitor and settings are
+After the network stack, account stacks are independent (each reads only the network's exports), except
+where one reads target groups from another's outputs (`stack_order`): they run in waves, each wave after the
+stacks it reads from, and `run_environment_plan(..., jobs=N)` runs each wave in N worker processes, each with
+its own policy pack process that analyzes the stacks its worker ran. Processes, not threads: the SDK's mock monitor and settings are
 process-global. Results come back in deploy order whatever order they finish in, so the report is the same
 byte for byte as the sequential one. An account stack whose config is invalid is reported as a failure
 beside the other stacks' results instead of stopping the plan.
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import ConfigError
-from . import analyzer_client, offline
+from . import analyzer_client, offline, stack_order
 
 POLICY_PACK_DIR = offline.REPO_ROOT / "policy_pack"
 # Below this many account stacks a pool costs more to start (a process per worker, a pack per worker) than
@@ -163,16 +164,29 @@ def _failure_of(stack: str, error: ConfigError) -> StackFailure:
     return StackFailure(stack=stack, message=str(error), source=error.source, problems=tuple(error.problems))
 
 
-def _run_account(spec: AccountStackSpec, network: offline.ProgramRun, root: Path) -> offline.ProgramRun | StackFailure:
+def _run_account(
+    spec: AccountStackSpec, network: offline.ProgramRun, root: Path, finished: dict[str, dict[str, Any] | None],
+    env_stacks: list[str],
+) -> offline.ProgramRun | StackFailure:
+    """One account stack, fed the network's exports and those of the stacks it reads target groups from
+    (`finished`: the outputs of the environment's stacks that ran, None for one that failed)."""
     try:
         outputs = network.outputs if spec.network_outputs_apply else {}
-        return offline.run_account_stack(spec.stack, outputs, spec.reference, root, spec.config, spec.organization)
+        others, problems = stack_order.other_stacks(spec.config, spec.organization, spec.reference, env_stacks, finished)
+        if problems:
+            raise ConfigError(problems, f"{offline.ACCOUNT_STACKS_DIR}/Pulumi.{spec.stack}.yaml")
+        return offline.run_account_stack(spec.stack, outputs, spec.reference, root, spec.config, spec.organization, others)
     except ConfigError as error:
         return _failure(spec.stack, error)
 
 
+def _outputs_of(outcome: offline.ProgramRun | StackFailure) -> dict[str, Any] | None:
+    return outcome.outputs if isinstance(outcome, offline.ProgramRun) else None
+
+
 def run_environment_plan(env: str, root: Path = offline.REPO_ROOT, jobs: int | None = None) -> EnvironmentPlan:
-    """The network stack, then every account stack fed its exports, each analyzed by the pack.
+    """The network stack, then every account stack fed its exports (and those of the stacks it reads target
+    groups from, which run before it), each analyzed by the pack.
 
     jobs: worker processes for the account stacks and their analysis; None = every available core when the
     environment has `AUTO_PARALLEL_MIN_STACKS` account stacks or more, else 1 (in this process). A config
@@ -189,20 +203,29 @@ def run_environment_plan(env: str, root: Path = offline.REPO_ROOT, jobs: int | N
         offline.run_environment(env, root, organization)
         raise
     specs, resolution_failures = account_stacks(env, root, organization)
+    order = stack_order.schedule([spec.stack for spec in specs], {spec.stack: spec.config for spec in specs}, organization)
     config = policy_config(env, root)
     if jobs is None:
         jobs = available_cores() if len(specs) >= AUTO_PARALLEL_MIN_STACKS else 1
     jobs = max(1, min(jobs, len(specs)))
+    by_name = {spec.stack: spec for spec in specs}
+    outcomes: dict[str, offline.ProgramRun | StackFailure] = {
+        stack: _failure(stack, ConfigError(problems, f"{offline.ACCOUNT_STACKS_DIR}/Pulumi.{stack}.yaml"))
+        for stack, problems in order.problems.items()
+    }
     if jobs == 1:
-        outcomes = [_run_account(spec, network, root) for spec in specs]
-        accounts = [outcome for outcome in outcomes if isinstance(outcome, offline.ProgramRun)]
+        for wave in order.waves:
+            finished = {stack: _outputs_of(outcome) for stack, outcome in outcomes.items()}
+            outcomes.update({stack: _run_account(by_name[stack], network, root, finished, list(by_name)) for stack in wave})
+        accounts = [outcome for spec in specs if isinstance(outcome := outcomes[spec.stack], offline.ProgramRun)]
         env_run = offline.EnvironmentRun(env=env, network=network, accounts=accounts)
         findings = run_policies(env_run, config)
     else:
-        outcomes, findings = _run_in_workers(env, root, network, specs, config, jobs)
-        accounts = [outcome for outcome in outcomes if isinstance(outcome, offline.ProgramRun)]
+        found = _run_in_workers(env, root, network, specs, order.waves, outcomes, config, jobs)
+        accounts = [outcome for spec in specs if isinstance(outcome := outcomes[spec.stack], offline.ProgramRun)]
         env_run = offline.EnvironmentRun(env=env, network=network, accounts=accounts)
-    failures = resolution_failures + [outcome for outcome in outcomes if isinstance(outcome, StackFailure)]
+        findings = found["(network)"] + [finding for spec in specs for finding in found.get(spec.stack, [])]
+    failures = resolution_failures + [outcome for spec in specs if isinstance(outcome := outcomes[spec.stack], StackFailure)]
     return EnvironmentPlan(env_run=env_run, findings=findings, failures=failures)
 
 
@@ -240,27 +263,39 @@ def _analyze_in_worker(run: offline.ProgramRun) -> list[Finding]:
 
 
 def _account_in_worker(
-    spec: AccountStackSpec, network: offline.ProgramRun, root: Path
+    spec: AccountStackSpec, network: offline.ProgramRun, root: Path, finished: dict[str, dict[str, Any] | None],
+    env_stacks: list[str],
 ) -> tuple[offline.ProgramRun | StackFailure, list[Finding]]:
-    outcome = _run_account(spec, network, root)
+    outcome = _run_account(spec, network, root, finished, env_stacks)
     return outcome, _analyze_in_worker(outcome) if isinstance(outcome, offline.ProgramRun) else []
 
 
 def _run_in_workers(
-    env: str, root: Path, network: offline.ProgramRun, specs: list[AccountStackSpec], config: dict[str, Any], jobs: int
-) -> tuple[list[offline.ProgramRun | StackFailure], list[Finding]]:
+    env: str, root: Path, network: offline.ProgramRun, specs: list[AccountStackSpec], waves: list[list[str]],
+    outcomes: dict[str, offline.ProgramRun | StackFailure], config: dict[str, Any], jobs: int,
+) -> dict[str, list[Finding]]:
+    """Run the waves one after another, each wave's stacks in the pool; `outcomes` is filled in by stack, and
+    the findings come back by stack ("(network)" for the network's), for the caller to put in deploy order."""
     # forkserver: each worker is forked from a server that imported the programs once, instead of a fresh
     # interpreter importing pulumi and pulumi-aws again per worker (spawn), and without forking this process's
     # threads (gRPC's, the pack client's) as plain fork would.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
+    by_name = {spec.stack: spec for spec in specs}
+    size = {spec.stack: len(json.dumps(spec.config, default=str)) for spec in specs}
+    findings: dict[str, list[Finding]] = {}
     with ProcessPoolExecutor(
         max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(env, network.project, config)
     ) as pool:
         network_findings = pool.submit(_analyze_in_worker, network)
-        # Largest stacks first: the pool's last task then is a short one, not a long one that starts late.
-        order = sorted(range(len(specs)), key=lambda i: -len(json.dumps(specs[i].config, default=str)))
-        futures = {i: pool.submit(_account_in_worker, specs[i], network, root) for i in order}
-        results = [futures[i].result() for i in range(len(specs))]
-        findings = network_findings.result() + [finding for _, found in results for finding in found]
-    return [outcome for outcome, _ in results], findings
+        for wave in waves:
+            finished = {stack: _outputs_of(outcome) for stack, outcome in outcomes.items()}
+            # Largest stacks first: the pool's last task then is a short one, not a long one that starts late.
+            futures = {
+                stack: pool.submit(_account_in_worker, by_name[stack], network, root, finished, list(by_name))
+                for stack in sorted(wave, key=lambda stack: -size[stack])
+            }
+            for stack, future in futures.items():
+                outcomes[stack], findings[stack] = future.result()
+        findings["(network)"] = network_findings.result()
+    return findings

@@ -309,6 +309,10 @@ def mermaid_detailed(env_run: offline.EnvironmentRun, access: list[dict[str, Any
             if account not in members:  # an account with no stack here, or a principal outside the registry
                 lines.append(f'  {target}(["{principal}"])')
             lines.append(f'  {node(fact.name)} -. "RAM share" .-> {target}')
+    for group in plan_notes.groups_elsewhere(env_run):  # forwards leaving their stack: by ARN, or to another stack's group
+        target = node(f"tg-{group.stack}-{group.name}")
+        lines.append(f'  {target}[["target group {group.name}<br/>{group.origin}"]]')
+        lines += [f'  {node(service)} -- forward --> {target}' for service in group.services]
     lines += resource_access.edges(env_run, node)
     allowed = sorted({(row["vpc"], row["caller"], row["service"]) for row in access if row["allowed"]})
     for vpc, caller, service in allowed:
