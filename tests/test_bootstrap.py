@@ -115,7 +115,7 @@ def test_role_names_are_the_ones_the_stacks_and_workflows_assume(runs):
                 for model in (AccountStackConfig, NetworkStackConfig, BootstrapStackConfig)}
     assert defaults == {"LatticeDeployRole"}
     workflows = offline.REPO_ROOT / ".github" / "workflows"
-    assert "vars.LATTICE_DEPLOY_ROLE_NAME || 'LatticeDeployRole'" in (workflows / "deploy.yml").read_text()
+    assert "vars.LATTICE_DEPLOY_ROLE_NAME || 'LatticeDeployRole'" in (workflows / "up-stacks.yml").read_text()
     assert "vars.LATTICE_PREVIEW_ROLE_NAME || 'LatticePreviewRole'" in (workflows / "pr.yml").read_text()
     assert BootstrapStackConfig.model_fields["preview_role_name"].default == "LatticePreviewRole"
     for stack, run in runs.items():

@@ -47,11 +47,65 @@ def workflow_files() -> list[Path]:
     return sorted([*WORKFLOWS.glob("*.yml"), *WORKFLOWS.glob("*.yaml")])
 
 
-def load(name: str) -> dict[str, Any]:
+def load_raw(name: str) -> dict[str, Any]:
+    """The workflow file as written."""
     workflow = yaml.safe_load((WORKFLOWS / name).read_text())
     # YAML 1.1 reads the bare key `on` as the boolean True
     if True in workflow:
         workflow["on"] = workflow.pop(True)
+    return workflow
+
+
+LOCAL_CALL = "./.github/workflows/"
+
+
+def called_workflow(job: dict[str, Any]) -> str | None:
+    """The file name of the local reusable workflow a job calls (`uses: ./.github/workflows/X.yml`), or None."""
+    target = str(job.get("uses", ""))
+    return target[len(LOCAL_CALL):] if target.startswith(LOCAL_CALL) else None
+
+
+def call_inputs(job: dict[str, Any], callee: dict[str, Any]) -> dict[str, Any]:
+    """The inputs a calling job gives its reusable workflow: its `with`, else the input's default."""
+    declared = callee["on"]["workflow_call"].get("inputs", {})
+    given = job.get("with", {})
+    return {name: given.get(name, spec.get("default")) for name, spec in declared.items()}
+
+
+def substitute_inputs(value: Any, inputs: dict[str, Any]) -> Any:
+    """`inputs.NAME` in the called workflow's expressions replaced by what the caller passes: a value that is a
+    whole expression, `${{ inputs.NAME }}`, becomes the caller's value; inside a longer expression `inputs.NAME`
+    becomes the caller's expression (`fromJSON(inputs.stacks)` -> `fromJSON(needs.stacks.outputs.dev_1)`)."""
+    if isinstance(value, dict):
+        return {key: substitute_inputs(item, inputs) for key, item in value.items()}
+    if isinstance(value, list):
+        return [substitute_inputs(item, inputs) for item in value]
+    if not isinstance(value, str):
+        return value
+    whole = re.fullmatch(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}", value)
+    if whole:
+        return inputs[whole.group(1)]
+
+    def inner(match: re.Match[str]) -> str:
+        given = inputs[match.group(1)]
+        expression = re.fullmatch(r"\$\{\{\s*(.*?)\s*\}\}", str(given))
+        return expression.group(1) if expression else "'" + str(given).replace("'", "''") + "'"
+
+    return re.sub(r"\$\{\{.*?\}\}", lambda e: re.sub(r"\binputs\.([\w-]+)", inner, e.group(0)), value)
+
+
+def load(name: str) -> dict[str, Any]:
+    """The workflow as its jobs run: a job calling a local reusable workflow stands for the called workflow's job
+    (one per called workflow), with the caller's inputs substituted and the caller's `needs` and `if`."""
+    workflow = load_raw(name)
+    for job_id, job in list(workflow["jobs"].items()):
+        if (target := called_workflow(job)) is None:
+            continue
+        callee = load_raw(target)
+        [inner] = callee["jobs"].values()
+        effective = substitute_inputs(inner, call_inputs(job, callee))
+        effective.update({key: job[key] for key in ("needs", "if") if key in job})
+        workflow["jobs"][job_id] = effective
     return workflow
 
 
@@ -73,8 +127,11 @@ exec "$LATTICE_BIN/$@"
 """
 
 
-def generated_outputs(workflow: dict[str, Any], checkout: Path, tmp: Path) -> dict[str, str]:
-    """Run the `stacks` job's matrix step, as the runner would, in `checkout`; return the step's outputs."""
+def run_matrix_step(workflow: dict[str, Any], checkout: Path, tmp: Path, variables: dict[str, str] | None = None,
+                    lattice_bin: Path | None = None) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
+    """Run the `stacks` job's matrix step, as the runner would, in `checkout`, with repository `variables` (the
+    `vars` context of the step's env) and `lattice` from `lattice_bin` (default: this environment's); return the
+    process and the step's outputs."""
     if shutil.which("jq") is None:
         pytest.skip("jq not found: the matrix script filters with it (`apt-get install jq`; GitHub's runners have it)")
     [step] = [step for step in workflow["jobs"]["stacks"]["steps"] if step.get("id") == "matrix"]
@@ -88,11 +145,22 @@ def generated_outputs(workflow: dict[str, Any], checkout: Path, tmp: Path) -> di
     output_file.write_text("")
     env = {
         **os.environ, "PATH": f"{shim}{os.pathsep}{os.environ['PATH']}", "RUNNER_TEMP": str(runner_temp),
-        "GITHUB_OUTPUT": str(output_file), "LATTICE_BIN": os.path.dirname(sys.executable),
+        "GITHUB_OUTPUT": str(output_file), "LATTICE_BIN": str(lattice_bin or os.path.dirname(sys.executable)),
     }
+    for name, value in step.get("env", {}).items():
+        variable = re.fullmatch(r"\$\{\{\s*vars\.(\w+)\s*\}\}", str(value))
+        assert variable, f"the matrix step's env {name}: only repository variables are simulated"
+        env[name] = (variables or {}).get(variable.group(1), "")  # an unset variable is ''
     result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=checkout, env=env, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    return dict(line.split("=", 1) for line in output_file.read_text().splitlines() if line)
+    return result, dict(line.split("=", 1) for line in output_file.read_text().splitlines() if line)
+
+
+def generated_outputs(workflow: dict[str, Any], checkout: Path, tmp: Path, variables: dict[str, str] | None = None
+                      ) -> dict[str, str]:
+    """The matrix step's outputs in `checkout`; the step must succeed."""
+    result, outputs = run_matrix_step(workflow, checkout, tmp, variables)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return outputs
 
 
 def matrix_entries(job: dict[str, Any], outputs: dict[str, str]) -> list[dict[str, Any]]:
@@ -214,7 +282,7 @@ def test_run_scripts_pass_shellcheck():
     if shellcheck is None:
         pytest.skip("shellcheck not found: `apt-get install shellcheck` (Debian) checks the run: scripts")
     for path in workflow_files():
-        for job_id, job in load(path.name)["jobs"].items():
+        for job_id, job in load_raw(path.name)["jobs"].items():
             for index, step in enumerate(job.get("steps", [])):
                 if "run" not in step:
                     continue
@@ -236,9 +304,15 @@ def test_the_two_workflows_exist():
 
 @pytest.mark.parametrize("path", workflow_files(), ids=lambda p: p.name)
 def test_workflow_structure(path):
-    workflow = load(path.name)
+    workflow = load_raw(path.name)
     assert workflow.get("name") and workflow.get("on") and workflow.get("jobs"), path.name
     for job_id, job in workflow["jobs"].items():
+        if (target := called_workflow(job)) is not None:
+            # a call runs the called workflow's jobs: they are checked in that file
+            assert (WORKFLOWS / target).exists(), f"{path.name}: job {job_id} calls {target}, which does not exist"
+            assert "workflow_call" in load_raw(target)["on"], f"{path.name}: {target} is not a reusable workflow"
+            assert not job.get("steps"), f"{path.name}: job {job_id} calls a workflow and has steps"
+            continue
         assert job.get("runs-on"), f"{path.name}: job {job_id} has no runs-on"
         assert job.get("timeout-minutes"), f"{path.name}: job {job_id} has no timeout-minutes"
         assert job.get("steps"), f"{path.name}: job {job_id} has no steps"
@@ -366,7 +440,7 @@ def test_adding_an_account_is_adding_its_stack_file(name, tmp_path):
     runs = stacks_run(load(name), command, outputs)
     # THEN the new stack runs, in the account stacks' job, with the role of its own account
     job_id, entry = runs[ACCOUNTS_DIR, "billing-dev"]
-    assert job_id in ("preview-accounts", "accounts-dev") and entry["account-id"] == "444444444444"
+    assert job_id in ("preview-accounts", "up-dev-1") and entry["account-id"] == "444444444444"
     assert set(runs) == stack_files(checkout)
 
 
