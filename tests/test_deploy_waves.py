@@ -297,3 +297,11 @@ def test_the_deploy_workflow_header_and_pr_workflow_say_how_waves_are_deployed()
     assert "up-stacks.yml" in deploy and f"waves 0 to {deploy_waves()}" in deploy
     # previews change no outputs: they run in parallel, and pr.yml says why
     assert "wave" in (WORKFLOWS / "pr.yml").read_text()
+
+
+@pytest.mark.parametrize("step", ["Plan every environment", "What this pull request changes"])
+def test_the_pull_requests_plans_resolve_stack_references_in_the_backends_organization(step):
+    # GIVEN pr.yml's offline plans WHEN a stack reads another's group in a Pulumi Cloud organization THEN the plan
+    # is told that organization, as deploy.yml's stacks job is, so it runs the stack read from first
+    [found] = [s for job in load("pr.yml")["jobs"].values() for s in job.get("steps", []) if s.get("name") == step]
+    assert found["env"]["PULUMI_ORGANIZATION"] == "${{ vars.PULUMI_ORGANIZATION }}"
