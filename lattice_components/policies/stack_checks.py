@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from .policy_inputs import Resource, Unknown, is_unknown, lookup
+from .policy_inputs import Resource, Unknown, is_unknown, lookup, of_type
 from .auth_policy_checks import AUTH_POLICY
 from .resource_checks import SERVICE, SERVICE_NETWORK
 
@@ -69,10 +69,6 @@ def _unreferenced(
         yield target, undecided
 
 
-def _of_type(resources: Iterable[Resource], *types: str) -> list[Resource]:
-    return [r for r in resources if r.type in types]
-
-
 def _exempt(resource: Resource, config: Mapping[str, Any]) -> bool:
     return bool(resource.known_names() & set(config.get("exemptResources") or ()))
 
@@ -95,9 +91,9 @@ def _report(
 
 def check_iam_auth_has_policy(resources: Sequence[Resource], config: Mapping[str, Any]) -> Iterator[Finding]:
     """Every AWS_IAM service (and service network) has an auth policy, or Lattice denies all its traffic."""
-    policies = _of_type(resources, AUTH_POLICY)
+    policies = of_type(resources, AUTH_POLICY)
     candidates = []
-    for resource in _of_type(resources, SERVICE, SERVICE_NETWORK):
+    for resource in of_type(resources, SERVICE, SERVICE_NETWORK):
         try:
             auth_type = lookup(resource.props, "authType", "NONE")
         except Unknown:
@@ -123,7 +119,7 @@ def check_service_associated(resources: Sequence[Resource], config: Mapping[str,
     """Every service is associated with a service network, or no client can reach it."""
     yield from _report(
         _unreferenced(
-            _of_type(resources, SERVICE), _of_type(resources, SERVICE_ASSOCIATION), "serviceIdentifier"
+            of_type(resources, SERVICE), of_type(resources, SERVICE_ASSOCIATION), "serviceIdentifier"
         ),
         "{label}: no service network association in this stack, so no VPC can reach it. Add an "
         "aws.vpclattice.ServiceNetworkServiceAssociation with service_identifier=<this service>.id, or add its "
@@ -137,8 +133,8 @@ def check_network_access_logs(resources: Sequence[Resource], config: Mapping[str
     """Every service network has an access-log subscription, or its traffic leaves no audit trail."""
     yield from _report(
         _unreferenced(
-            _of_type(resources, SERVICE_NETWORK),
-            _of_type(resources, ACCESS_LOG_SUBSCRIPTION),
+            of_type(resources, SERVICE_NETWORK),
+            of_type(resources, ACCESS_LOG_SUBSCRIPTION),
             "resourceIdentifier",
         ),
         "{label}: no access-log subscription, so requests across the network leave no audit trail. Add an "
