@@ -8,7 +8,12 @@ once per stack policy on `AnalyzeStack`, so the third pack is the SDK's own cost
 the lattice pack minus it is the work our policies do. All three receive exactly the same requests,
 interleaved call by call (the order rotates) so that noise from the rest of the machine lands on all.
 Latencies are wall-clock round trips from the client: building the request, gRPC over loopback, the pack's own
-work, the reply.
+work, the reply. Each pack process's own CPU time is read from `/proc` around the same calls (Linux only), which
+leaves out the client's side, identical for all three.
+
+The issue 16 target is `full_preview_ratio`: a full preview's worth of analysis (Analyze for every resource of
+every stack, then AnalyzeStack once per stack) by the lattice pack over the same by the no-op pack of its shape,
+wall round trips; `full_preview_cpu_ratio` is the same ratio in the pack processes' CPU seconds.
 """
 
 from __future__ import annotations
@@ -31,6 +36,17 @@ def _percentile(values: Sequence[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
+def process_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of process `pid` so far (all its threads), or None where /proc is not there."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # after "pid (comm)": state is field 3, utime and stime are fields 14 and 15 of proc(5)
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _clock(call: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     result = call()
@@ -46,6 +62,19 @@ class PackTimes:
     environment_seconds: list[float] = field(default_factory=list)
     """One AnalyzeStack over every resource of the environment at once, one value per repeat."""
     diagnostics: int = 0
+    analyze_cpu_seconds: float | None = None
+    """The pack process's CPU over all its Analyze calls (None where it cannot be read)."""
+    stack_cpu_seconds: list[float] = field(default_factory=list)
+    """The pack process's CPU over one AnalyzeStack per stack, one value per repeat."""
+
+    def full_preview_seconds(self) -> float:
+        """Every Analyze once plus one AnalyzeStack per stack (median repeat): what one preview asks of a pack."""
+        return sum(self.analyze_seconds) + statistics.median(self.stack_seconds)
+
+    def full_preview_cpu_seconds(self) -> float | None:
+        if self.analyze_cpu_seconds is None or not self.stack_cpu_seconds:
+            return None
+        return self.analyze_cpu_seconds + statistics.median(self.stack_cpu_seconds)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -57,6 +86,8 @@ class PackTimes:
             "analyze_total_seconds": sum(self.analyze_seconds),
             "analyze_stack_per_stack_seconds": statistics.median(self.stack_seconds),
             "analyze_stack_environment_seconds": statistics.median(self.environment_seconds),
+            "full_preview_seconds": self.full_preview_seconds(),
+            "full_preview_cpu_seconds": self.full_preview_cpu_seconds(),
             "diagnostics": self.diagnostics,
         }
 
@@ -84,7 +115,13 @@ class PolicyResult:
             "mean_ratio_same_shape": lattice["analyze_mean_ms"] / same_shape["analyze_mean_ms"],
             "median_ratio": lattice["analyze_median_ms"] / trivial["analyze_median_ms"],
             "p99_ratio": lattice["analyze_p99_ms"] / trivial["analyze_p99_ms"],
-            "preview_seconds": lattice["analyze_total_seconds"] + lattice["analyze_stack_per_stack_seconds"],
+            "preview_seconds": lattice["full_preview_seconds"],
+            # issue 16's target (<= 1.25): a full preview's worth of analysis over the no-op pack of the same shape
+            "full_preview_ratio": lattice["full_preview_seconds"] / same_shape["full_preview_seconds"],
+            "full_preview_cpu_ratio": (
+                lattice["full_preview_cpu_seconds"] / same_shape["full_preview_cpu_seconds"]
+                if lattice["full_preview_cpu_seconds"] and same_shape["full_preview_cpu_seconds"] else None
+            ),
             "lattice_median_ms_by_type": dict(self.slowest_types),
         }
 
@@ -129,6 +166,12 @@ def measure(runs: Sequence[offline.ProgramRun], services: int, repeats: int = 3)
         for pack in packs.values():
             pack.configure({})
         names = list(packs)
+
+        def cpu(name: str) -> float | None:
+            process = packs[name].process
+            return process_cpu_seconds(process.pid) if process is not None else None
+
+        before = {name: cpu(name) for name in names}
         for index, resource in enumerate(everything):
             shift = index % len(names)
             for name in names[shift:] + names[:shift]:
@@ -137,16 +180,23 @@ def measure(runs: Sequence[offline.ProgramRun], services: int, repeats: int = 3)
                 times[name].diagnostics += len(found)
                 if name == "lattice":
                     by_type.setdefault(resource["type"], []).append(elapsed)
+        for name, started in before.items():
+            ended = cpu(name)
+            if started is not None and ended is not None:
+                times[name].analyze_cpu_seconds = ended - started
         for repeat in range(repeats):
             shift = repeat % len(names)
             for name in names[shift:] + names[:shift]:
-                total = 0.0
+                total, started = 0.0, cpu(name)
                 for resources in per_stack:
                     elapsed, found = _clock(lambda: packs[name].analyze_stack(resources))
                     total += elapsed
                     if repeat == 0:
                         times[name].diagnostics += len(found)
+                ended = cpu(name)
                 times[name].stack_seconds.append(total)
+                if started is not None and ended is not None:
+                    times[name].stack_cpu_seconds.append(ended - started)
                 times[name].environment_seconds.append(_clock(lambda: packs[name].analyze_stack(everything))[0])
     finally:
         for pack in packs.values():

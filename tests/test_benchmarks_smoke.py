@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import sys
 
 import pytest
 
 from benchmarks import __main__ as bench
-from benchmarks import critical_path, floor, program_cost, synthetic
+from benchmarks import critical_path, floor, policy_throughput, program_cost, synthetic
 from lattice_components.tools import offline
 
 
@@ -84,6 +86,32 @@ def test_every_pack_answered_every_resource(report):
     assert policy["trivial"]["diagnostics"] == policy["same_shape_noop"]["diagnostics"] == 0  # no-op policies
     assert policy["policy_counts"]["resource"] >= 1 and policy["policy_counts"]["stack"] >= 1
     assert policy["lattice"]["analyze_p99_ms"] >= policy["lattice"]["analyze_median_ms"] > 0
+
+
+def test_the_full_preview_ratio_is_every_analyze_plus_one_analyze_stack_per_stack(report):
+    policy = report["policy"]
+    lattice, same_shape = policy["lattice"], policy["same_shape_noop"]
+    for pack in (lattice, same_shape):
+        assert pack["full_preview_seconds"] == pytest.approx(
+            pack["analyze_total_seconds"] + pack["analyze_stack_per_stack_seconds"])
+    assert policy["full_preview_ratio"] == pytest.approx(lattice["full_preview_seconds"] / same_shape["full_preview_seconds"])
+    if sys.platform.startswith("linux"):  # the packs' own CPU comes from /proc
+        assert lattice["full_preview_cpu_seconds"] > 0 and same_shape["full_preview_cpu_seconds"] > 0
+        assert policy["full_preview_cpu_ratio"] == pytest.approx(
+            lattice["full_preview_cpu_seconds"] / same_shape["full_preview_cpu_seconds"])
+
+
+def test_process_cpu_seconds_reads_a_process_that_works_and_refuses_one_that_is_gone():
+    if not sys.platform.startswith("linux"):
+        pytest.skip("reads /proc")
+    mine = policy_throughput.process_cpu_seconds(os.getpid())
+    assert mine is not None and mine >= 0
+    for _ in range(1000):  # work until the kernel's clock ticks see it (10 ms each; a few rounds in practice)
+        sum(i * i for i in range(100_000))
+        if policy_throughput.process_cpu_seconds(os.getpid()) > mine:
+            break
+    assert policy_throughput.process_cpu_seconds(os.getpid()) > mine
+    assert policy_throughput.process_cpu_seconds(2**22 + 1) is None  # above Linux's pid_max
 
 
 def test_the_program_never_starts_a_creation_before_the_api_allows_it(report):

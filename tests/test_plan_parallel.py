@@ -64,3 +64,38 @@ def test_the_cli_prints_the_report_and_exits_2_for_the_broken_stack(project):
 def test_the_pool_is_sized_to_the_cores_this_process_may_use(monkeypatch):
     monkeypatch.setattr(plan_runs.os, "sched_getaffinity", lambda _: {0, 1, 2}, raising=False)
     assert plan_runs.available_cores() == 3
+
+
+class _NetworkStackReached(Exception):
+    pass
+
+
+@pytest.mark.parametrize(
+    "jobs, cores, expected",
+    [(2, 1, ["fork server", "network"]), (1, 4, ["network"]), (None, 2, ["fork server", "network"]), (None, 1, ["network"])],
+)
+def test_the_fork_server_starts_before_the_network_stack_when_workers_may_run(project, monkeypatch, jobs, cores, expected):
+    # GIVEN the ten-account project, and a plan stopped as soon as its network stack would run
+    events: list[str] = []
+    monkeypatch.setattr(plan_runs, "available_cores", lambda: cores)
+    monkeypatch.setattr(plan_runs, "_start_fork_server", lambda: events.append("fork server"))
+
+    def network_stack(*args, **kwargs):
+        events.append("network")
+        raise _NetworkStackReached
+
+    monkeypatch.setattr(plan_runs.offline, "run_network_stack", network_stack)
+    # WHEN it is planned with `jobs`
+    with pytest.raises(_NetworkStackReached):
+        plan_runs.run_environment_plan(synthetic.ENV, project, jobs)
+    # THEN the workers' fork server (its imports) is under way before the network stack runs, if workers may run
+    assert events == expected
+
+
+def test_an_environment_of_few_stacks_starts_no_fork_server(tmp_path, monkeypatch):
+    # GIVEN fewer account stack files in the whole repository than an automatic pool needs
+    synthetic.write(synthetic.build(plan_runs.AUTO_PARALLEL_MIN_STACKS - 1, accounts=plan_runs.AUTO_PARALLEL_MIN_STACKS - 2), tmp_path)
+    monkeypatch.setattr(plan_runs, "available_cores", lambda: 8)
+    # THEN an automatic plan would not start one, and an explicit --jobs would
+    assert not plan_runs._may_use_workers(tmp_path, None)
+    assert plan_runs._may_use_workers(tmp_path, 2) and not plan_runs._may_use_workers(tmp_path, 1)

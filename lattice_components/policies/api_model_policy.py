@@ -12,7 +12,6 @@ turn into "can't run policy during preview": they check what is known and leave 
 
 from __future__ import annotations
 
-from .policy_inputs import plain
 from pulumi_policy import (
     EnforcementLevel,
     Policy,
@@ -30,6 +29,7 @@ from ..apimodel import (
     check_stack,
     is_lattice_type,
 )
+from . import request_inputs
 
 RESOURCE_POLICY_NAME = "lattice-api-model"
 STACK_POLICY_NAME = "lattice-api-model-stack"
@@ -43,24 +43,23 @@ def _label(type_token: str, name: str) -> str:
 def validate_resource(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     if not is_lattice_type(args.resource_type):
         return
-    for violation in check_resource(args.resource_type, plain(args.props)):
+    props = request_inputs.resource(args, report_violation).props  # decoded once for the pack's policies
+    for violation in check_resource(args.resource_type, props):
         report_violation(f"{_label(args.resource_type, args.name)}: {violation}", None)
 
 
 def validate_stack(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    decoded = request_inputs.stack(args, report_violation)  # once for the pack's stack policies, in this order
     resources = [
         StackResource(
             type=resource.resource_type,
             name=resource.name,
-            props=plain(resource.props),
+            props=own.props,
             urn=resource.urn,
-            references={
-                key: frozenset(dependency.urn for dependency in dependencies)
-                for key, dependencies in (resource.property_dependencies or {}).items()
-            },
+            references={key: frozenset(urns) for key, urns in own.property_dependencies.items()},
             scope=getattr(resource.provider, "urn", "") or "",
         )
-        for resource in args.resources
+        for resource, own in zip(args.resources, decoded)
         if is_lattice_type(resource.resource_type)
     ]
     for finding in check_stack(resources):

@@ -24,7 +24,7 @@ from typing import Any
 
 from pulumi_policy import PolicyConfigSchema
 
-from .policy_inputs import Resource, Unknown, is_unknown
+from .policy_inputs import Resource, Unknown, by_urn, is_unknown, of_type
 from .resource_checks import SERVICE_NETWORK
 from .stack_checks import ACCESS_LOG_SUBSCRIPTION, Finding, references
 
@@ -58,8 +58,8 @@ def destination_type(subscription: Resource, resources: Sequence[Resource]) -> s
     if isinstance(arn, str) and not is_unknown(arn):
         parts = arn.split(":")
         return _ARN_SERVICES.get(parts[2], "OTHER") if len(parts) > 2 else "OTHER"
-    by_urn = {resource.urn: resource for resource in resources if resource.urn}
-    sources = {_RESOURCE_TYPES.get(by_urn[urn].type) for urn in subscription.property_dependencies.get("destinationArn", ()) if urn in by_urn}
+    named = by_urn(resources)
+    sources = {_RESOURCE_TYPES.get(named[urn].type) for urn in subscription.property_dependencies.get("destinationArn", ()) if urn in named}
     sources.discard(None)
     return sources.pop() if len(sources) == 1 else None
 
@@ -87,9 +87,9 @@ def check_network_log_destinations(resources: Sequence[Resource], config: Mappin
     wanted_tags = dict(config["networkTags"])
     accepted = set(config.get("destinationTypes") or DESTINATION_TYPES)
     log_types = list(config.get("logTypes") or ["SERVICE"])
-    subscriptions = [r for r in resources if r.type == ACCESS_LOG_SUBSCRIPTION]
+    subscriptions = of_type(resources, ACCESS_LOG_SUBSCRIPTION)
     undecided: str | None = None
-    for network in (r for r in resources if r.type == SERVICE_NETWORK):
+    for network in of_type(resources, SERVICE_NETWORK):
         scope = _in_scope(network, wanted_tags)
         if scope is None:
             undecided = "ServiceNetwork.tags"

@@ -24,11 +24,11 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UnknownValueError
 
-from . import auth_policy_checks, logging_checks
+from . import auth_policy_checks, logging_checks, request_inputs
 from . import resource_access_checks as ra
 from . import resource_checks as rc
 from . import stack_checks
-from .policy_inputs import Resource, Unknown, from_policy_resource, from_validation_args
+from .policy_inputs import Resource, Unknown
 
 PACK_NAME = "lattice"
 
@@ -67,14 +67,18 @@ def resource_policy(
     schema: PolicyConfigSchema | None = None,
     severity: Severity | None = None,
 ) -> ResourceValidationPolicy:
-    """A resource policy running `check` on resources of `types`, with its config defaults filled in."""
+    """A resource policy running `check` on resources of `types`, with its config defaults filled in.
+
+    The resource is decoded once per request for all the pack's policies (`request_inputs`)."""
     defaults = _defaults(schema)
+    types = frozenset(types)
 
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
         if args.resource_type not in types:
             return
         config = {**defaults, **args.get_config()}
-        _drain(check(from_validation_args(args), config), lambda message: report_violation(message, None))
+        resource = request_inputs.resource(args, report_violation)
+        _drain(check(resource, config), lambda message: report_violation(message, None))
 
     return ResourceValidationPolicy(
         name=name, description=description, validate=validate, enforcement_level=level,
@@ -90,12 +94,15 @@ def stack_policy(
     schema: PolicyConfigSchema | None = None,
     severity: Severity | None = None,
 ) -> StackValidationPolicy:
-    """A stack policy running `check` over all resources; each finding names the resource's URN."""
+    """A stack policy running `check` over all resources; each finding names the resource's URN.
+
+    The stack's resources are decoded and indexed once per request for all the pack's stack policies
+    (`request_inputs`): a check reads them with `policy_inputs.of_type` / `by_urn`."""
     defaults = _defaults(schema)
 
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         config = {**defaults, **args.get_config()}
-        resources = [from_policy_resource(r) for r in args.resources]
+        resources = request_inputs.stack(args, report_violation)
         _drain(check(resources, config), lambda finding: report_violation(finding[0], finding[1]))
 
     return StackValidationPolicy(

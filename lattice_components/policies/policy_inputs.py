@@ -13,10 +13,11 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pulumi_policy import proxy as sdk_proxy
 from pulumi_policy.deserialize import serialize_properties
 from pulumi_policy.proxy import (
     UNKNOWN_ARCHIVE_VALUE,
@@ -152,12 +153,31 @@ def json_object(value: Any) -> Mapping[str, Any]:
 def plain(props: Any) -> dict[str, Any]:
     """pulumi-policy's proxied props as plain dicts and lists, unknown sentinels kept as they are.
 
-    `serialize_properties` is the SDK's own unwrapping (it feeds remediations back to the engine), so it reads
-    the proxies' targets without tripping the unknown checks.
+    The result is `serialize_properties`'s, the SDK's own unwrapping (it feeds remediations back to the engine,
+    reading the proxies' targets without tripping the unknown checks), reached faster: the proxies and the JSON
+    leaves a request is made of are unwrapped here by exact type, and anything else (assets, archives, secrets)
+    still goes through the SDK's function.
     """
     if props is None:
         return {}
-    return dict(serialize_properties(props))
+    return dict(_unwrap(props))
+
+
+# The SDK's proxy classes, when it still has them under these names (otherwise everything takes the SDK's path).
+_DICT_PROXY = getattr(sdk_proxy, "_DictProxy", None)
+_LIST_PROXY = getattr(sdk_proxy, "_ListProxy", None)
+_JSON_LEAVES = frozenset({str, float, int, bool, type(None)})
+
+
+def _unwrap(value: Any) -> Any:
+    kind = type(value)
+    if kind is _DICT_PROXY:
+        return {key: _unwrap(item) for key, item in value["__target"].items()}
+    if kind is _LIST_PROXY:
+        return [_unwrap(item) for item in value["__target"]]
+    if kind in _JSON_LEAVES:
+        return value
+    return serialize_properties(value)
 
 
 @dataclass(frozen=True)
@@ -181,6 +201,43 @@ class Resource:
         """The Pulumi name and the known AWS `name` property: what allow-lists in policy config may name."""
         aws_name = self.props.get("name")
         return {self.name} | ({aws_name} if isinstance(aws_name, str) and not is_unknown(aws_name) else set())
+
+
+class StackResources(tuple):
+    """A stack's resources, indexed by type and by URN on first use and then for every stack check of a request
+    (`request_inputs.stack` shares one per `AnalyzeStack`)."""
+
+    def of_type(self, *types: str) -> list[Resource]:
+        """The resources of `types`, in stack order."""
+        index: dict[str, list[int]] | None = self.__dict__.get("_positions")
+        if index is None:
+            index = {}
+            for position, resource in enumerate(self):
+                index.setdefault(resource.type, []).append(position)
+            self._positions = index
+        positions = index.get(types[0], []) if len(types) == 1 else sorted(p for t in set(types) for p in index.get(t, ()))
+        return [self[position] for position in positions]
+
+    def by_urn(self) -> dict[str, Resource]:
+        """Resources by URN (those that have one)."""
+        found: dict[str, Resource] | None = self.__dict__.get("_by_urn")
+        if found is None:
+            found = self._by_urn = {resource.urn: resource for resource in self if resource.urn}
+        return found
+
+
+def of_type(resources: Sequence[Resource], *types: str) -> list[Resource]:
+    """The resources of `types` in stack order; from the index when `resources` is a `StackResources`."""
+    if isinstance(resources, StackResources):
+        return resources.of_type(*types)
+    return [resource for resource in resources if resource.type in types]
+
+
+def by_urn(resources: Sequence[Resource]) -> dict[str, Resource]:
+    """Resources by URN (those that have one); from the index when `resources` is a `StackResources`."""
+    if isinstance(resources, StackResources):
+        return resources.by_urn()
+    return {resource.urn: resource for resource in resources if resource.urn}
 
 
 def from_validation_args(args: Any) -> Resource:

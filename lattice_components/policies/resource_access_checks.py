@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from .policy_inputs import Resource, Unknown, is_unknown, known_list, lookup
+from .policy_inputs import Resource, Unknown, is_unknown, known_list, lookup, of_type
 from .stack_checks import references
 
 RESOURCE_CONFIGURATION = "aws:vpclattice/resourceConfiguration:ResourceConfiguration"
@@ -107,10 +107,10 @@ def check_resource_shares_stay_inside(resources: Sequence[Resource], config: Map
     """No resource configuration is in a RAM share that allows principals outside the organization, unless the
     share or the configuration is in `allowedExternalResourceShares`."""
     allowed = set(config.get("allowedExternalResourceShares") or ())
-    configurations = [r for r in resources if r.type == RESOURCE_CONFIGURATION]
-    shares = [r for r in resources if r.type == RESOURCE_SHARE]
+    configurations = of_type(resources, RESOURCE_CONFIGURATION)
+    shares = of_type(resources, RESOURCE_SHARE)
     undecided: str | None = None
-    for link in (r for r in resources if r.type == RAM_ASSOCIATION):
+    for link in of_type(resources, RAM_ASSOCIATION):
         resource_arn = link.props.get("resourceArn")
         targets = [c for c in configurations if references(link, "resourceArn", c)]
         if not targets and isinstance(resource_arn, str) and ":resourceconfiguration/" in resource_arn:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from .policy_inputs import Resource, Unknown, is_unknown, lookup
+from .policy_inputs import Resource, Unknown, is_unknown, lookup, of_type
 from .auth_policy_checks import AUTH_POLICY
 from .resource_checks import LISTENER, LISTENER_RULE, SERVICE, SERVICE_NETWORK, TARGET_GROUP
 
@@ -70,10 +70,6 @@ def _unreferenced(
         yield target, undecided
 
 
-def _of_type(resources: Iterable[Resource], *types: str) -> list[Resource]:
-    return [r for r in resources if r.type in types]
-
-
 def _exempt(resource: Resource, config: Mapping[str, Any]) -> bool:
     return bool(resource.known_names() & set(config.get("exemptResources") or ()))
 
@@ -96,9 +92,9 @@ def _report(
 
 def check_iam_auth_has_policy(resources: Sequence[Resource], config: Mapping[str, Any]) -> Iterator[Finding]:
     """Every AWS_IAM service (and service network) has an auth policy, or Lattice denies all its traffic."""
-    policies = _of_type(resources, AUTH_POLICY)
+    policies = of_type(resources, AUTH_POLICY)
     candidates = []
-    for resource in _of_type(resources, SERVICE, SERVICE_NETWORK):
+    for resource in of_type(resources, SERVICE, SERVICE_NETWORK):
         try:
             auth_type = lookup(resource.props, "authType", "NONE")
         except Unknown:
@@ -128,9 +124,9 @@ def check_service_associated(resources: Sequence[Resource], config: Mapping[str,
     reported, also when it was made standalone on purpose (`associate: false`): the finding says what holds,
     and exemptResources names the services another stack associates.
     """
-    services = _of_type(resources, SERVICE)
-    unassociated = {id(s): unsure for s, unsure in _unreferenced(services, _of_type(resources, SERVICE_ASSOCIATION), "serviceIdentifier")}
-    unshared = {id(s): unsure for s, unsure in _unreferenced(services, _of_type(resources, RAM_RESOURCE_ASSOCIATION), "resourceArn")}
+    services = of_type(resources, SERVICE)
+    unassociated = {id(s): unsure for s, unsure in _unreferenced(services, of_type(resources, SERVICE_ASSOCIATION), "serviceIdentifier")}
+    unshared = {id(s): unsure for s, unsure in _unreferenced(services, of_type(resources, RAM_RESOURCE_ASSOCIATION), "resourceArn")}
     yield from _report(
         ((service, unassociated[id(service)] or unshared[id(service)]) for service in services
          if id(service) in unassociated and id(service) in unshared),
@@ -162,7 +158,7 @@ def check_target_group_used(resources: Sequence[Resource], config: Mapping[str, 
     known: set[str] = set()
     dependencies: set[str] = set()
     undecided = False
-    for referrer in _of_type(resources, LISTENER, LISTENER_RULE):
+    for referrer in of_type(resources, LISTENER, LISTENER_RULE):
         prop = "defaultAction" if referrer.type == LISTENER else "action"
         dependencies.update(referrer.property_dependencies.get(prop, ()))
         for value in _forward_identifiers(referrer):
@@ -171,7 +167,7 @@ def check_target_group_used(resources: Sequence[Resource], config: Mapping[str, 
             elif is_unknown(value) and not referrer.property_dependencies.get(prop):
                 undecided = True
     missing = []
-    for group in _of_type(resources, TARGET_GROUP):
+    for group in of_type(resources, TARGET_GROUP):
         ids = {v for v in (group.props.get("id"), group.props.get("arn")) if isinstance(v, str) and v and not is_unknown(v)}
         if not (ids & known or group.urn in dependencies):
             missing.append((group, undecided))
@@ -189,8 +185,8 @@ def check_network_access_logs(resources: Sequence[Resource], config: Mapping[str
     """Every service network has an access-log subscription, or its traffic leaves no audit trail."""
     yield from _report(
         _unreferenced(
-            _of_type(resources, SERVICE_NETWORK),
-            _of_type(resources, ACCESS_LOG_SUBSCRIPTION),
+            of_type(resources, SERVICE_NETWORK),
+            of_type(resources, ACCESS_LOG_SUBSCRIPTION),
             "resourceIdentifier",
         ),
         "{label}: no access-log subscription, so requests across the network leave no audit trail. Add an "

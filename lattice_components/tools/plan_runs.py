@@ -195,6 +195,10 @@ def run_environment_plan(env: str, root: Path = offline.REPO_ROOT, jobs: int | N
     organization = offline.default_organization()
     if env not in offline.environments(root):
         offline.run_environment(env, root, organization)  # raises, naming the environments there are
+    if _may_use_workers(root, jobs):
+        # The fork server imports what workers need (the programs, pulumi-aws) while this process runs the
+        # network stack and reads the stack files, instead of after them with every core but one idle.
+        _start_fork_server()
     try:
         network = offline.run_network_stack(env, root, organization=organization)
     except ConfigError:
@@ -242,6 +246,34 @@ PRELOAD = [
 _worker: dict[str, Any] = {}  # this worker's pack process and what it needs, set by _start_worker
 
 
+def _may_use_workers(root: Path, jobs: int | None) -> bool:
+    """Whether the plan may run in workers, decided before the stack files are read: `jobs` when given, else
+    whether there are cores to spare and enough account stack files in the whole repository to reach
+    `AUTO_PARALLEL_MIN_STACKS` (an upper bound of the environment's own)."""
+    if jobs is not None:
+        return jobs > 1
+    files = sum(1 for _ in (root / offline.ACCOUNT_STACKS_DIR).glob("Pulumi.*.yaml"))
+    return available_cores() > 1 and files >= AUTO_PARALLEL_MIN_STACKS
+
+
+def _fork_context() -> Any:
+    # forkserver: each worker is forked from a server that imported the programs once, instead of a fresh
+    # interpreter importing pulumi and pulumi-aws again per worker (spawn), and without forking this process's
+    # threads (gRPC's, the pack client's) as plain fork would.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
+def _start_fork_server() -> None:
+    """Start the fork server now and return at once; it preloads `PRELOAD` in its own process, and the pool's
+    first workers wait for that (not for this call)."""
+    from multiprocessing import forkserver
+
+    _fork_context()
+    forkserver.ensure_running()
+
+
 def _start_worker(env: str, project: str, config: dict[str, Any]) -> None:
     _worker.update(env=env, project=project, config=config, pack=None)
 
@@ -276,16 +308,11 @@ def _run_in_workers(
 ) -> dict[str, list[Finding]]:
     """Run the waves one after another, each wave's stacks in the pool; `outcomes` is filled in by stack, and
     the findings come back by stack ("(network)" for the network's), for the caller to put in deploy order."""
-    # forkserver: each worker is forked from a server that imported the programs once, instead of a fresh
-    # interpreter importing pulumi and pulumi-aws again per worker (spawn), and without forking this process's
-    # threads (gRPC's, the pack client's) as plain fork would.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
     by_name = {spec.stack: spec for spec in specs}
     size = {spec.stack: len(json.dumps(spec.config, default=str)) for spec in specs}
     findings: dict[str, list[Finding]] = {}
     with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(env, network.project, config)
+        max_workers=jobs, mp_context=_fork_context(), initializer=_start_worker, initargs=(env, network.project, config)
     ) as pool:
         network_findings = pool.submit(_analyze_in_worker, network)
         for wave in waves:
