@@ -11,6 +11,8 @@ Every problem of a file is reported at once, one line each, with its key path an
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import re
 from pathlib import Path
@@ -141,5 +143,16 @@ def parse_stack_file(text: str, source: str) -> dict[str, Any]:
 
 
 def load_stack_file(path: Path, source: str | None = None) -> dict[str, Any]:
-    """The `config:` map of a `Pulumi.<stack>.yaml` file; `source` names it in errors (default: the path)."""
-    return parse_stack_file(path.read_text(), source or str(path))
+    """The `config:` map of a `Pulumi.<stack>.yaml` file; `source` names it in errors (default: the path).
+
+    `lattice plan` reads each file several times (which environment it belongs to, its wave, its run) and YAML
+    parsing dominates that at organization scale, so a text parsed before is not parsed again: the result is
+    remembered by the file's text and handed out as a copy (callers may change what they get). A file that
+    does not parse is never remembered: its error is raised again on every read.
+    """
+    return copy.deepcopy(_parsed(path.read_text(), source or str(path)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(text: str, source: str) -> dict[str, Any]:
+    return parse_stack_file(text, source)
