@@ -1,6 +1,7 @@
 """`LatticeService`: a service with its target groups, listeners, rules, auth policy and network association."""
 
 # No `from __future__ import annotations` here: the package host (hosting.py) reads these annotations at run time.
+import functools
 from collections.abc import Sequence
 from typing import Any, NotRequired, TypedDict
 
@@ -278,9 +279,14 @@ class LatticeService(pulumi.ComponentResource):
 
         legacy = naming.legacy_names(name, spec)
 
-        def named(new_name: str) -> pulumi.ResourceOptions:
+        def named(new_name: str, type_token: str) -> pulumi.ResourceOptions:
             # Names changed to be unique (inputs/naming.py); the old one keeps deployed resources in place.
-            return pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(name=old) for old in legacy.get(new_name, [])])
+            olds = legacy.get(new_name)
+            if not olds:
+                return child
+            return pulumi.ResourceOptions(parent=self, aliases=[
+                self.urn.apply(functools.partial(naming.alias_urn, type_token=type_token, old_name=old)) for old in olds
+            ])
 
         service = aws.vpclattice.Service(f"{name}-service", **service_inputs.service(spec), opts=child)
 
@@ -296,7 +302,7 @@ class LatticeService(pulumi.ComponentResource):
         for group_name, group in spec.target_groups.items():
             group_child = naming.target_group(name, group_name)
             target_group = aws.vpclattice.TargetGroup(
-                group_child, **service_inputs.target_group(group_name, group, tags), opts=named(group_child)
+                group_child, **service_inputs.target_group(group_name, group, tags), opts=named(group_child, service_inputs.TARGET_GROUP)
             )
             target_groups[group_name] = target_group
             for index, target in enumerate(group.targets):
@@ -304,7 +310,7 @@ class LatticeService(pulumi.ComponentResource):
                 aws.vpclattice.TargetGroupAttachment(
                     attachment_child,
                     **service_inputs.attachment(group, target, target_group.id),
-                    opts=named(attachment_child),
+                    opts=named(attachment_child, service_inputs.ATTACHMENT),
                 )
         group_ids = {group_name: group.id for group_name, group in target_groups.items()}
 
@@ -313,14 +319,14 @@ class LatticeService(pulumi.ComponentResource):
             listener = aws.vpclattice.Listener(
                 listener_child,
                 **service_inputs.listener(listener_spec, service.id, group_ids, tags),
-                opts=named(listener_child),
+                opts=named(listener_child, service_inputs.LISTENER),
             )
             for rule in listener_spec.rules:
                 rule_child = naming.rule(name, listener_spec.name, rule.name)
                 aws.vpclattice.ListenerRule(
                     rule_child,
                     **service_inputs.rule(rule, service.id, listener.listener_id, group_ids, tags),
-                    opts=named(rule_child),
+                    opts=named(rule_child, service_inputs.RULE),
                 )
 
         policy = service_inputs.auth_policy_document(spec)
