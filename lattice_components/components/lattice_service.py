@@ -278,15 +278,20 @@ class LatticeService(pulumi.ComponentResource):
         tags = spec.tags
 
         legacy = naming.legacy_names(name, spec)
+        # The type of each renamed child, for its alias URN; the other renamed children are target attachments.
+        renamed_types = {naming.target_group(name, group): service_inputs.TARGET_GROUP for group in spec.target_groups}
+        for listener_spec in spec.listeners:
+            renamed_types[naming.listener(name, listener_spec.name)] = service_inputs.LISTENER
+            for rule in listener_spec.rules:
+                renamed_types[naming.rule(name, listener_spec.name, rule.name)] = service_inputs.RULE
 
-        def named(new_name: str, type_token: str) -> pulumi.ResourceOptions:
+        def named(new_name: str) -> pulumi.ResourceOptions:
             # Names changed to be unique (inputs/naming.py); the old one keeps deployed resources in place.
             olds = legacy.get(new_name)
             if not olds:
                 return child
-            return pulumi.ResourceOptions(parent=self, aliases=[
-                self.urn.apply(functools.partial(naming.alias_urn, type_token=type_token, old_name=old)) for old in olds
-            ])
+            alias = functools.partial(naming.alias_urn, type_token=renamed_types.get(new_name, service_inputs.ATTACHMENT))
+            return pulumi.ResourceOptions(parent=self, aliases=[self.urn.apply(functools.partial(alias, old_name=old)) for old in olds])
 
         service = aws.vpclattice.Service(f"{name}-service", **service_inputs.service(spec), opts=child)
 
@@ -302,7 +307,7 @@ class LatticeService(pulumi.ComponentResource):
         for group_name, group in spec.target_groups.items():
             group_child = naming.target_group(name, group_name)
             target_group = aws.vpclattice.TargetGroup(
-                group_child, **service_inputs.target_group(group_name, group, tags), opts=named(group_child, service_inputs.TARGET_GROUP)
+                group_child, **service_inputs.target_group(group_name, group, tags), opts=named(group_child)
             )
             target_groups[group_name] = target_group
             for index, target in enumerate(group.targets):
@@ -310,7 +315,7 @@ class LatticeService(pulumi.ComponentResource):
                 aws.vpclattice.TargetGroupAttachment(
                     attachment_child,
                     **service_inputs.attachment(group, target, target_group.id),
-                    opts=named(attachment_child, service_inputs.ATTACHMENT),
+                    opts=named(attachment_child),
                 )
         group_ids = {group_name: group.id for group_name, group in target_groups.items()}
 
@@ -319,14 +324,14 @@ class LatticeService(pulumi.ComponentResource):
             listener = aws.vpclattice.Listener(
                 listener_child,
                 **service_inputs.listener(listener_spec, service.id, group_ids, tags),
-                opts=named(listener_child, service_inputs.LISTENER),
+                opts=named(listener_child),
             )
             for rule in listener_spec.rules:
                 rule_child = naming.rule(name, listener_spec.name, rule.name)
                 aws.vpclattice.ListenerRule(
                     rule_child,
                     **service_inputs.rule(rule, service.id, listener.listener_id, group_ids, tags),
-                    opts=named(rule_child, service_inputs.RULE),
+                    opts=named(rule_child),
                 )
 
         policy = service_inputs.auth_policy_document(spec)
