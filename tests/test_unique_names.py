@@ -11,6 +11,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 import yaml
+from pulumi.runtime.resource import collapse_alias_to_urn
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -139,22 +140,48 @@ def test_the_component_sends_the_old_names_as_aliases(monkeypatch):
     register = offline.RecordingMonitor.RegisterResource
 
     def recording(self, request):
-        seen[request.name] = [alias.spec.name for alias in request.aliases]
+        seen[request.name] = [alias.urn for alias in request.aliases]
         return register(self, request)
 
     monkeypatch.setattr(offline.RecordingMonitor, "RegisterResource", recording)
-    run_component(lambda: LatticeService("orders", {
-        "name": "order-service", "service_network_arn": NETWORK_ARN, "allowed_callers": CALLERS,
-        "target_groups": {"stable": {"type": "INSTANCE", "port": 8080, "protocol": "HTTP", "vpc_id": "vpc-backend1",
-                                     "targets": [{"id": "i-0123456789abcdef0"}, {"id": "i-0123456789abcdef0", "port": 9090}]}},
-        "listeners": [{"name": "http-listener", "protocol": "HTTP", "default_action": {"forward": [{"target_group": "stable"}]},
-                       "rules": [{"name": "canary", "priority": 1, "match": {"method": "POST"}, "action": {"fixed_response": 404}}]}],
-    }))
-    assert seen["orders--stable"] == ["orders-stable"]
-    assert seen["orders--stable--i-0123456789abcdef0"] == ["orders-stable-i-0123456789abcdef0"]
+    renamed = {
+        "orders--stable": ("orders-stable", "aws:vpclattice/targetGroup:TargetGroup"),
+        "orders--stable--i-0123456789abcdef0": ("orders-stable-i-0123456789abcdef0", "aws:vpclattice/targetGroupAttachment:TargetGroupAttachment"),
+        "orders--http-listener": ("orders-http-listener", "aws:vpclattice/listener:Listener"),
+        "orders--http-listener--canary": ("orders-http-listener-canary", "aws:vpclattice/listenerRule:ListenerRule"),
+    }
+    expected: dict[str, list[str]] = {}
+
+    def program():
+        service = LatticeService("orders", {
+            "name": "order-service", "service_network_arn": NETWORK_ARN, "allowed_callers": CALLERS,
+            "target_groups": {"stable": {"type": "INSTANCE", "port": 8080, "protocol": "HTTP", "vpc_id": "vpc-backend1",
+                                         "targets": [{"id": "i-0123456789abcdef0"}, {"id": "i-0123456789abcdef0", "port": 9090}]}},
+            "listeners": [{"name": "http-listener", "protocol": "HTTP", "default_action": {"forward": [{"target_group": "stable"}]},
+                           "rules": [{"name": "canary", "priority": 1, "match": {"method": "POST"}, "action": {"fixed_response": 404}}]}],
+        })
+        # What the SDK itself makes of `Alias(name=old)` on a child of this component (the URN it sends an engine
+        # that takes no alias specs): the component must send exactly that
+        for new, (old, type_token) in renamed.items():
+            collapse_alias_to_urn(pulumi.Alias(name=old), new, type_token, service).apply(
+                lambda urn, new=new: expected.setdefault(new, [urn])
+            )
+
+    run_component(program)
+    assert set(expected) == set(renamed)
+    for new in renamed:
+        assert seen[new] == expected[new]
+    assert seen["orders--stable"][0].endswith(
+        "lattice:index:LatticeService$aws:vpclattice/targetGroup:TargetGroup::orders-stable"
+    )
     assert seen["orders--stable--i-0123456789abcdef0@9090"] == []  # never had a name of its own
-    assert seen["orders--http-listener"] == ["orders-http-listener"]
-    assert seen["orders--http-listener--canary"] == ["orders-http-listener-canary"]
+
+
+def test_an_alias_urn_is_the_old_name_under_the_parents_type_chain():
+    parent = "urn:pulumi:dev::lattice-account::my:index:Team$lattice:index:LatticeService::orders"
+    assert naming.alias_urn(parent, "aws:vpclattice/listener:Listener", "orders-http") == (
+        "urn:pulumi:dev::lattice-account::my:index:Team$lattice:index:LatticeService$aws:vpclattice/listener:Listener::orders-http"
+    )
 
 
 # --------------------------------------------------------------------------------------------------------------

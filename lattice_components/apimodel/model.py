@@ -287,7 +287,11 @@ def documented_applicability(root: str, path: str = "") -> TypeApplicability | N
 
 def enum_values_mentioned(doc: Shape | str | None, enum: tuple[str, ...]) -> tuple[str, ...]:
     """The values of `enum` that a documentation string names as whole words, in enum order."""
-    text = documentation_text(doc)
+    return _enum_values_mentioned(documentation_text(doc), tuple(enum))
+
+
+@_parsed_once
+def _enum_values_mentioned(text: str, enum: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(value for value in enum if re.search(rf"(?<![A-Z0-9_]){re.escape(value)}(?![A-Z0-9_])", text))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import collections.abc
 import functools
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -28,10 +29,19 @@ UNKNOWN_SENTINELS = frozenset(
 
 
 
+_PLAIN_SCALARS = frozenset({str, int, float, bool, type(None)})
+_NEVER_UNKNOWN = frozenset({dict, list, tuple, int, float, bool})
+
+
 def is_unknown(value: Any) -> bool:
     """True for a value the engine does not know yet (or a value a mock left unset)."""
+    kind = type(value)
+    if kind is str:
+        return value in UNKNOWN_SENTINELS
     if value is None:
         return True
+    if kind in _NEVER_UNKNOWN:  # the common cases first: every value of every resource passes here
+        return False
     if isinstance(value, str):
         return value in UNKNOWN_SENTINELS
     return isinstance(value, (Unknown, Output))
@@ -43,6 +53,13 @@ def plain(value: Any) -> Any:
     pulumi-policy's `args.props` is a proxy that raises on the first unknown it hands out; reading its
     `"__target"` (as pulumi-policy's own serializer does) gets past it without tripping that check.
     """
+    kind = type(value)
+    if kind in _PLAIN_SCALARS:  # exact built-in types first: the ABC checks below cost more than the copy
+        return value
+    if kind is dict and not is_rpc_secret(value):
+        return {key: plain(item) for key, item in value.items()}
+    if kind is list:
+        return [plain(item) for item in value]
     if is_rpc_secret(value):
         return plain(unwrap_rpc_secret(value))
     if isinstance(value, (Mapping, collections.abc.Sequence)) and not isinstance(value, (dict, list, tuple, str)):
@@ -150,7 +167,8 @@ def pattern_hint(pattern: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=512)
-def _compiled(pattern: str) -> re.Pattern[str] | None:
+def compiled_pattern(pattern: str) -> re.Pattern[str] | None:
+    """A model pattern compiled as the service reads it, or None if Python cannot compile it."""
     try:
         return re.compile(pattern, re.ASCII)  # the service's \d and \w are ASCII-only
     except re.error:
@@ -160,5 +178,10 @@ def _compiled(pattern: str) -> re.Pattern[str] | None:
 def pattern_fullmatch(pattern: str, value: str) -> bool:
     """Whether `value` matches the whole model pattern (the model's patterns are unanchored; some alternatives
     carry their own `^...$`, which a whole-string match honours)."""
-    compiled = _compiled(pattern)
+    compiled = compiled_pattern(pattern)
     return compiled is None or compiled.fullmatch(value) is not None
+
+
+def compact_json(document: Any) -> str:
+    """A JSON document as the provider sends it: compact, no whitespace between tokens."""
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False)

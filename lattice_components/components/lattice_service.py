@@ -1,6 +1,7 @@
 """`LatticeService`: a service with its target groups, listeners, rules, auth policy and network association."""
 
 # No `from __future__ import annotations` here: the package host (hosting.py) reads these annotations at run time.
+import functools
 from collections.abc import Sequence
 from typing import Any, NotRequired, TypedDict
 
@@ -298,10 +299,20 @@ class LatticeService(pulumi.ComponentResource):
         tags = spec.tags
 
         legacy = naming.legacy_names(name, spec)
+        # The type of each renamed child, for its alias URN; the other renamed children are target attachments.
+        renamed_types = {naming.target_group(name, group): service_inputs.TARGET_GROUP for group in spec.target_groups}
+        for listener_spec in spec.listeners:
+            renamed_types[naming.listener(name, listener_spec.name)] = service_inputs.LISTENER
+            for rule in listener_spec.rules:
+                renamed_types[naming.rule(name, listener_spec.name, rule.name)] = service_inputs.RULE
 
         def named(new_name: str) -> pulumi.ResourceOptions:
             # Names changed to be unique (inputs/naming.py); the old one keeps deployed resources in place.
-            return pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(name=old) for old in legacy.get(new_name, [])])
+            olds = legacy.get(new_name)
+            if not olds:
+                return child
+            alias = functools.partial(naming.alias_urn, type_token=renamed_types.get(new_name, service_inputs.ATTACHMENT))
+            return pulumi.ResourceOptions(parent=self, aliases=[self.urn.apply(functools.partial(alias, old_name=old)) for old in olds])
 
         service = aws.vpclattice.Service(f"{name}-service", **service_inputs.service(spec), opts=child)
 

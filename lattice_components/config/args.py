@@ -161,8 +161,7 @@ def _describe(error: ValidationError) -> list[str]:
 def _key_problems(model: type[Spec], raw: dict[str, Any], args_type: type) -> list[str]:
     """Keys the model knows but the component does not take (the stack config's `protect`, say), and keys the
     component requires that the model leaves optional. (The model itself reports keys nobody knows, as written.)"""
-    takes = {key: to_camel(key) for key in args_type.__annotations__}
-    model_keys = {field.alias or name for name, field in model.model_fields.items()}
+    takes, model_keys = _argument_keys(model, args_type)
     problems = [
         f"args.{key}: is not an argument of this component (it takes {', '.join(sorted(takes.values()))})"
         for key in raw
@@ -172,6 +171,20 @@ def _key_problems(model: type[Spec], raw: dict[str, Any], args_type: type) -> li
         f"args.{takes[key]}: is required" for key in sorted(getattr(args_type, "__required_keys__", ())) if takes[key] not in raw
     ]
     return problems
+
+
+@functools.cache
+def _argument_keys(model: type[Spec], args_type: type) -> tuple[dict[str, str], frozenset[str]]:
+    """The component's arguments (Python name -> schema spelling) and the model's keys, read once per component type."""
+    takes = {key: to_camel(key) for key in args_type.__annotations__}
+    return takes, frozenset(field.alias or name for name, field in model.model_fields.items())
+
+
+@functools.cache
+def _known_keys(model: type[Spec]) -> dict[str, str]:
+    """Both spellings of every field of `model` (Python name and alias) -> the field's name, read once per model."""
+    fields = model.model_fields
+    return {**{name: name for name in fields}, **{field.alias: name for name, field in fields.items() if field.alias}}
 
 
 def _unique(lines: list[str]) -> list[str]:
@@ -184,7 +197,7 @@ def _schema_keys(model: type[Spec], raw: dict[str, Any], where: str, twice: list
     languages, the stack config). Keys that are the caller's own names (target groups, tags) and unknown keys are
     left as written; a key given in both spellings is reported."""
     fields = model.model_fields
-    known = {**{name: name for name in fields}, **{field.alias: name for name, field in fields.items() if field.alias}}
+    known = _known_keys(model)
     result: dict[str, Any] = {}
     for key, value in raw.items():
         name = known.get(key) if isinstance(key, str) else None

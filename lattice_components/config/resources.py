@@ -18,7 +18,6 @@ import ipaddress
 import re
 from typing import Annotated, Any, Literal
 
-import botocore.session
 from pydantic.alias_generators import to_camel
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
@@ -419,8 +418,10 @@ CONSUMER_VIA = ("association", "endpoint")
 @functools.cache
 def ec2_enum(member: str) -> tuple[str, ...]:
     """An enum of EC2's `CreateVpcEndpoint` (the endpoint is an EC2 resource, outside the Lattice model), from
-    botocore's EC2 model: loaded only when a stack has an endpoint consumer (about 0.4 s)."""
-    shape = botocore.session.get_session().get_service_model("ec2").operation_model("CreateVpcEndpoint").input_shape
+    botocore's EC2 model: loaded only when a stack has an endpoint consumer (about 0.4 s). Through botocore's
+    loader, as every model here: a session would import botocore's client machinery into every stack's process
+    and read the AWS profile, which an offline check does not need."""
+    shape = model.aws_service_model("ec2").operation_model("CreateVpcEndpoint").input_shape
     return tuple(shape.members[member].enum)
 
 

@@ -15,6 +15,9 @@ Resources deployed under the old names keep their identity through `aliases` (`l
 moves the state to the new URN instead of replacing the resource. An old name is only offered when it cannot
 be the new name of another resource (old names have no `--`), and not when two children of the component
 would claim it (only one of them can have been deployed, and the engine refuses two claims on one alias).
+Each alias is sent as the URN the old name had (`alias_urn`), computed from the component's URN when it resolves:
+an `Alias(name=...)` made the SDK compute the same URN through a chain of Outputs of its own for every child
+(12% of an account stack's run at 500 services, benchmarks part 1).
 """
 
 from __future__ import annotations
@@ -111,6 +114,12 @@ def legacy_attachment(component: str, group: str, target_id: Any, port: int | No
     if port is not None or not isinstance(target_id, str):
         return []
     return _legacy(f"{component}-{group}-{target_id.rsplit(':', 1)[-1]}")
+
+
+def alias_urn(parent_urn: str, type_token: str, old_name: str) -> str:
+    """The URN a child of the resource `parent_urn` had under `old_name`: the parent's type chain, the child's type,
+    the old name (the engine's URN scheme, which the SDK's `create_urn` computes for an `Alias(name=...)` too)."""
+    return f"{parent_urn[: parent_urn.rfind('::')]}${type_token}::{old_name}"
 
 
 def legacy_names(component: str, spec: "LatticeServiceSpec") -> dict[str, list[str]]:
