@@ -72,13 +72,15 @@ class _NetworkStackReached(Exception):
 
 @pytest.mark.parametrize(
     "jobs, cores, expected",
-    [(2, 1, ["fork server", "network"]), (1, 4, ["network"]), (None, 2, ["fork server", "network"]), (None, 1, ["network"])],
+    [(2, 1, ["fork server", "network"]), (1, 4, ["pack", "network"]), (None, 2, ["fork server", "network"]),
+     (None, 1, ["pack", "network"])],
 )
 def test_the_fork_server_starts_before_the_network_stack_when_workers_may_run(project, monkeypatch, jobs, cores, expected):
     # GIVEN the ten-account project, and a plan stopped as soon as its network stack would run
     events: list[str] = []
     monkeypatch.setattr(plan_runs, "available_cores", lambda: cores)
     monkeypatch.setattr(plan_runs, "_start_fork_server", lambda: events.append("fork server"))
+    monkeypatch.setattr(plan_runs.analyzer_client.PolicyPackProcess, "launch", lambda pack: events.append("pack") or pack)
 
     def network_stack(*args, **kwargs):
         events.append("network")
@@ -88,8 +90,34 @@ def test_the_fork_server_starts_before_the_network_stack_when_workers_may_run(pr
     # WHEN it is planned with `jobs`
     with pytest.raises(_NetworkStackReached):
         plan_runs.run_environment_plan(synthetic.ENV, project, jobs)
-    # THEN the workers' fork server (its imports) is under way before the network stack runs, if workers may run
+    # THEN the workers' fork server (its imports) is under way before the network stack runs, if workers may run;
+    # in one process the policy pack is, for the same reason
     assert events == expected
+
+
+def test_a_pack_launched_early_is_ended_when_the_network_stack_fails(project, monkeypatch):
+    # GIVEN a one-process plan whose network stack fails once the pack process has been launched
+    launched: list[plan_runs.analyzer_client.PolicyPackProcess] = []
+    real_launch = plan_runs.analyzer_client.PolicyPackProcess.launch
+    monkeypatch.setattr(plan_runs.analyzer_client.PolicyPackProcess, "launch",
+                        lambda pack: launched.append(pack) or real_launch(pack))
+
+    def network_stack(*args, **kwargs):
+        raise _NetworkStackReached
+
+    monkeypatch.setattr(plan_runs.offline, "run_network_stack", network_stack)
+    with pytest.raises(_NetworkStackReached):
+        plan_runs.run_environment_plan(synthetic.ENV, project, 1)
+    # THEN the pack's process was started and is gone: nothing is left running behind the error
+    [pack] = launched
+    assert pack.process is not None and pack.process.poll() is not None
+
+
+def test_a_pack_launched_early_analyzes_as_one_started_late(project):
+    # GIVEN the ten-account project WHEN planned in one process (pack launched before the stacks) THEN its findings
+    # are those of a pack started after the stacks ran, in the same order
+    planned = plan_runs.run_environment_plan(synthetic.ENV, project, 1)
+    assert planned.findings == plan_runs.run_policies(planned.env_run)
 
 
 def test_an_environment_of_few_stacks_starts_no_fork_server(tmp_path, monkeypatch):

@@ -109,6 +109,22 @@ class PolicyPackProcess:
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     def start(self) -> PolicyPackProcess:
+        """Launch the process (unless `launch` did already) and connect to it once it reports its port."""
+        if self.process is None:
+            self.launch()
+        try:  # a failed start must not leave a process behind: `with` never reaches __exit__ then
+            port = self._read_port()
+            self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+            grpc.channel_ready_future(self._channel).result(timeout=self.startup_timeout)
+        except BaseException:
+            self.close()
+            raise
+        self._stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
+        return self
+
+    def launch(self) -> PolicyPackProcess:
+        """Start the process and return at once: it imports the pack while the caller does other work (the
+        stack programs), and `start` (or `with`) connects later. The caller must `close` it on every path."""
         env = {
             **os.environ,
             "PULUMI_PROJECT": self.project,
@@ -125,14 +141,6 @@ class PolicyPackProcess:
             command, cwd=self.pack_dir, env=env, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=self._stderr,
         )
-        try:  # a failed start must not leave a process behind: `with` never reaches __exit__ then
-            port = self._read_port()
-            self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-            grpc.channel_ready_future(self._channel).result(timeout=self.startup_timeout)
-        except BaseException:
-            self.close()
-            raise
-        self._stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
         return self
 
     def _read_port(self) -> int:

@@ -120,11 +120,15 @@ def _findings(pack: analyzer_client.PolicyPackProcess, run: offline.ProgramRun) 
     ]
 
 
-def run_policies(env_run: offline.EnvironmentRun, config: dict[str, Any] | None = None) -> list[Finding]:
-    """Start the pack once, configure it as CI does for this environment, analyze every stack like a preview."""
+def run_policies(
+    env_run: offline.EnvironmentRun, config: dict[str, Any] | None = None,
+    launched: analyzer_client.PolicyPackProcess | None = None,
+) -> list[Finding]:
+    """Start the pack once (or connect to `launched`, started earlier), configure it as CI does for this
+    environment, analyze every stack like a preview."""
     # One pack process serves every stack (the policies read nothing from PULUMI_STACK); starting it costs
     # more than analyzing a stack.
-    with analyzer_client.PolicyPackProcess(project=env_run.network.project, stack=env_run.env) as pack:
+    with launched or analyzer_client.PolicyPackProcess(project=env_run.network.project, stack=env_run.env) as pack:
         pack.configure(policy_config(env_run.env) if config is None else config)
         return [finding for run in env_run.runs for finding in _findings(pack, run)]
 
@@ -199,6 +203,19 @@ def run_environment_plan(env: str, root: Path = offline.REPO_ROOT, jobs: int | N
         # The fork server imports what workers need (the programs, pulumi-aws) while this process runs the
         # network stack and reads the stack files, instead of after them with every core but one idle.
         _start_fork_server()
+        return _plan(env, root, jobs, organization, None)
+    # In one process the pack would start only after the last stack: launched now, it imports its policies on
+    # another core while the stacks run (half a second of `lattice plan dev`'s wall time).
+    pack = analyzer_client.PolicyPackProcess(project=offline.NETWORK_PROJECT, stack=env).launch()
+    try:
+        return _plan(env, root, jobs, organization, pack)
+    finally:
+        pack.close()  # connected, analyzed and closed by run_policies; this ends it on every other path
+
+
+def _plan(
+    env: str, root: Path, jobs: int | None, organization: str, pack: analyzer_client.PolicyPackProcess | None
+) -> EnvironmentPlan:
     try:
         network = offline.run_network_stack(env, root, organization=organization)
     except ConfigError:
@@ -223,7 +240,7 @@ def run_environment_plan(env: str, root: Path = offline.REPO_ROOT, jobs: int | N
             outcomes.update({stack: _run_account(by_name[stack], network, root, finished, list(by_name)) for stack in wave})
         accounts = [outcome for spec in specs if isinstance(outcome := outcomes[spec.stack], offline.ProgramRun)]
         env_run = offline.EnvironmentRun(env=env, network=network, accounts=accounts)
-        findings = run_policies(env_run, config)
+        findings = run_policies(env_run, config, pack)
     else:
         found = _run_in_workers(env, root, network, specs, order.waves, outcomes, config, jobs)
         accounts = [outcome for spec in specs if isinstance(outcome := outcomes[spec.stack], offline.ProgramRun)]
