@@ -29,7 +29,8 @@ from lattice_components.tools import offline, plain, plan
 
 ROOT = Path(__file__).resolve().parent.parent / "examples" / "beyond-one-service"
 CATALOG = ROOT / "stacks" / "Pulumi.catalog-dev.yaml"
-SEARCH_ARN = "arn:aws:vpc-lattice:us-east-1:666666666666:targetgroup/tg-0123456789abcdef0"
+SEARCH_ARN = "arn:aws:vpc-lattice:us-east-1:444444444444:targetgroup/tg-0123456789abcdef0"
+FOREIGN_ARN = "arn:aws:vpc-lattice:us-east-1:666666666666:targetgroup/tg-0123456789abcdef0"
 TG = "aws:vpclattice/targetGroup:TargetGroup"
 LISTENER = "aws:vpclattice/listener:Listener"
 SERVICE = "aws:vpclattice/service:Service"
@@ -62,7 +63,7 @@ def listener_of(run, service_name):
 # --------------------------------------------------------------------------------------------------------------
 
 
-def test_a_stack_target_group_is_created_once_and_both_services_forward_to_it(report, catalog):
+def test_a_stack_target_group_is_created_once_and_its_service_forwards_to_it(report, catalog):
     groups = {r.inputs["name"]: r for r in catalog.of_type(TG)}
     # the referenced groups are not created; the stack's two and the service's own are
     assert sorted(groups) == ["catalog-api", "catalog-next", "reports-fn"]
@@ -70,12 +71,12 @@ def test_a_stack_target_group_is_created_once_and_both_services_forward_to_it(re
     api = groups["catalog-api"].id
     [v1] = listener_of(catalog, "catalog-v1")
     [v2] = listener_of(catalog, "catalog-v2")
-    assert v1.inputs["defaultAction"]["forwards"][0]["targetGroups"] == [{"targetGroupIdentifier": api, "weight": 100}]
-    # the canary mixes the stack's group, the one read from the search stack and the one referenced by ARN
+    # v1 forwards to the group referenced by ARN; the canary mixes the stack's group and the one read from the
+    # search stack (a group serves one service's listeners only, so v1 and v2 share none)
+    assert v1.inputs["defaultAction"]["forwards"][0]["targetGroups"] == [{"targetGroupIdentifier": SEARCH_ARN, "weight": 100}]
     search_v2 = report.runs[[run.stack for run in report.runs].index("search-dev")].outputs["targetGroups"]["search-v2"]
     assert v2.inputs["defaultAction"]["forwards"][0]["targetGroups"] == [
-        {"targetGroupIdentifier": api, "weight": 80}, {"targetGroupIdentifier": search_v2, "weight": 10},
-        {"targetGroupIdentifier": SEARCH_ARN, "weight": 10},
+        {"targetGroupIdentifier": api, "weight": 90}, {"targetGroupIdentifier": search_v2, "weight": 10},
     ]
     # the stack's targets are attached once, under the group's component
     attachments = [r for r in catalog.of_type("aws:vpclattice/targetGroupAttachment:TargetGroupAttachment")
@@ -121,7 +122,7 @@ def test_the_plan_notes_say_what_holds(report):
         "`catalog-dev`: service catalog-pricing has no listener: it serves nothing yet.",
         "`catalog-dev`: service catalog-reports joins no service network (standalone).",
         "`catalog-dev`: service catalog-reports is shared through RAM with analytics (555555555555).",
-        f"`catalog-dev`: target group search-v1 is created elsewhere and referenced by ARN ({SEARCH_ARN}), forwarded to by catalog-v2.",
+        f"`catalog-dev`: target group search-v1 is created elsewhere and referenced by ARN ({SEARCH_ARN}), forwarded to by catalog-v1.",
         "`catalog-dev`: target group search-v2 is read from stack organization/lattice-account/search-dev (output "
         "targetGroups, key search-v2), planned before this stack: arn:aws:vpc-lattice:us-east-1:666666666666:"
         "targetgroup/tg-b69cca169d95b1731, forwarded to by catalog-v2.",
@@ -185,6 +186,25 @@ def forward(config, service="catalog-v1"):
 
 
 BAD = [
+    ("a stack group forwarded to by two services", lambda c: forward(c)[0].update(targetGroup="catalog-api"),
+     "lattice:services.catalog-v2.listeners[0].defaultAction.forward[0].targetGroup: target group catalog-api is "
+     "already forwarded to by service 'catalog-v1'; a VPC Lattice target group serves the listeners of one service only"),
+    ("a referenced group forwarded to by two services", lambda c: forward(c, "catalog-v2")[1].update(targetGroup="search-v1"),
+     f"lattice:services.catalog-v2.listeners[0].defaultAction.forward[1].targetGroup: target group search-v1 ({SEARCH_ARN}) "
+     "is already forwarded to by service 'catalog-v1'"),
+    ("one ARN forwarded to by two services", lambda c: (forward(c)[0].update(targetGroup=FOREIGN_ARN.replace("666666666666", "444444444444").replace("0123", "9999")),
+                                                          forward(c, "catalog-v2")[1].update(targetGroup=FOREIGN_ARN.replace("666666666666", "444444444444").replace("0123", "9999"))),
+     "lattice:services.catalog-v2.listeners[0].defaultAction.forward[1].targetGroup: target group "
+     "arn:aws:vpc-lattice:us-east-1:444444444444:targetgroup/tg-9999456789abcdef0 is already forwarded to by service 'catalog-v1'"),
+    ("a referenced group of another account", lambda c: groups(c)["search-v1"].update(arn=FOREIGN_ARN),
+     f"lattice:targetGroups.search-v1: {FOREIGN_ARN} is a target group of account 666666666666, not of this stack's "
+     "account 444444444444; VPC Lattice target groups are not shared across accounts"),
+    ("a forward straight to another account's group", lambda c: forward(c)[0].update(targetGroup=FOREIGN_ARN),
+     f"lattice:services.catalog-v1.listeners[0].defaultAction.forward[0].targetGroup: {FOREIGN_ARN} is a target group "
+     "of account 666666666666"),
+    ("a referenced group of another Region", lambda c: groups(c)["search-v1"].update(arn=SEARCH_ARN.replace("us-east-1", "eu-west-1")),
+     f"lattice:targetGroups.search-v1: {SEARCH_ARN.replace('us-east-1', 'eu-west-1')} is a target group in eu-west-1, "
+     "not in this stack's Region us-east-1"),
     ("a forward to a group nobody defines", lambda c: forward(c)[0].update(targetGroup="nope"),
      "lattice:services.catalog-v1.listeners[0].defaultAction.forward[0].targetGroup: 'nope' is neither one of this "
      "service's targetGroups [] nor of lattice:targetGroups ['catalog-api', 'catalog-next', 'search-v1', 'search-v2'], nor a target group ARN"),

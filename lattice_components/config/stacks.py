@@ -312,14 +312,28 @@ class AccountStackConfig(Spec):
 
     def _forwards_resolve(self) -> None:
         """Every forward names one of its service's groups, one of the stack's, or a group created elsewhere by ARN;
-        a listener forwards only to a stack group whose protocol it can speak."""
+        a listener forwards only to a stack group whose protocol it can speak; and a group serves one service.
+
+        VPC Lattice lets the listeners of one service share a target group, never two services: "you can specify
+        the same target group in multiple listeners, but these listeners must belong to the same service" (user
+        guide, Create a VPC Lattice target group). A stack group, or one ARN, forwarded to by two services is
+        refused here rather than by the second service's CreateListener at deploy."""
+        served_by: dict[str, str] = {}
         for service_name, service in self.services.items():
             for path, listener, target in service.forwards():
                 name = target.target_group
+                where = f"services.{service_name}.{path}"
+                if name not in service.target_groups and not is_output(name):
+                    group = self.target_groups.get(name)
+                    identity = (group.arn if group is not None and group.arn else name) if isinstance(name, str) else name
+                    first = served_by.setdefault(identity, service_name)
+                    if first != service_name:
+                        shown = name if identity == name else f"{name} ({identity})"
+                        raise rule_error(where, f"target group {shown} is already forwarded to by service {first!r}; a "
+                                         "VPC Lattice target group serves the listeners of one service only")
                 if is_target_group_reference(name) or name in service.target_groups:
                     continue
                 group = self.target_groups.get(name)
-                where = f"services.{service_name}.{path}"
                 if group is None:
                     raise rule_error(where, f"{name!r} is neither one of this service's targetGroups {sorted(service.target_groups)} "
                                      f"nor of lattice:targetGroups {sorted(self.target_groups)}, nor a target group ARN")

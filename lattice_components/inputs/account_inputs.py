@@ -90,3 +90,30 @@ def share_principals(
                             "allowExternalPrincipals: false")
         resolved.append(str(account["id"]))
     return resolved, problems
+
+
+def foreign_group_problems(
+    references: Mapping[str, Any], forwards: Mapping[str, Any], account_id: str, region: str | None = None
+) -> list[str]:
+    """Why a target group created elsewhere cannot be forwarded to from this stack: its ARN names another account
+    (or Region). VPC Lattice target groups are not shared through RAM (only services, service networks and
+    resource configurations are), so a listener forwards only to groups of its own account and Region.
+
+    references: stack group name -> its ARN (`arn`, or read `fromStack`; None or an unknown Output is skipped:
+    a value not known yet is checked when it is, by the API); forwards: key path -> an ARN written in a forward.
+    """
+    problems = []
+    candidates = [(f"lattice:targetGroups.{name}", arn) for name, arn in references.items()] + list(forwards.items())
+    for where, arn in candidates:
+        if not isinstance(arn, str) or not arn.startswith("arn:"):
+            continue  # a tg- ID is looked up in this account by the API itself; Outputs are checked when known
+        parts = arn.split(":")
+        owner, in_region = (parts[4], parts[3]) if len(parts) > 5 else (None, None)
+        if owner != account_id:
+            problems.append(f"{where}: {arn} is a target group of account {owner}, not of this stack's account "
+                            f"{account_id}; VPC Lattice target groups are not shared across accounts, so a listener "
+                            "forwards only to groups of its own account")
+        elif region is not None and in_region != region:
+            problems.append(f"{where}: {arn} is a target group in {in_region}, not in this stack's Region {region}; "
+                            "a listener forwards only to groups of its own Region")
+    return problems

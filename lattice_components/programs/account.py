@@ -202,6 +202,12 @@ async def main() -> None:
         name: {"name": name, **group.to_args()} for name, group in config.target_groups.items() if not group.created_elsewhere
     }
     references = {name: read_arns.get(name, group.arn) for name, group in config.target_groups.items()}
+    # Written ARNs only: one read from another stack is not checked yet (README, "Target groups and services
+    # beyond one service"), and the API refuses it at deploy.
+    problems += account_inputs.foreign_group_problems({name: group.arn for name, group in config.target_groups.items()}, {
+        f"lattice:services.{name}.{path}": target.target_group
+        for name, service in config.services.items() for path, _, target in service.forwards()
+    }, account["id"], network["region"])
     stand_ins = account_inputs.group_identifiers(references, {name: account_inputs.stand_in_id(name) for name in group_args})
     # Every service and target group checked against the AWS API model before the first resource is registered.
     problems += [
