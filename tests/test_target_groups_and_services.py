@@ -291,6 +291,77 @@ def test_a_bad_variant_stops_with_file_key_path_and_rule(network_outputs, scenar
     assert [r.type for r in error.registrations if r.type.startswith("aws:")] == []
 
 
+PARTNER = "777777777777"
+OTHER = "999999999999"
+
+
+@pytest.fixture(scope="module")
+def partner_outputs():
+    """The network's outputs once `lattice:accounts` also holds partner, an account outside the organization."""
+    config = copy.deepcopy(offline.load_stack_file(ROOT / "Pulumi.dev.yaml", ROOT))
+    config["lattice:accounts"]["partner"] = {"id": PARTNER, "inOrganization": False}
+    return offline.run_network_stack("dev", ROOT, config=config).outputs
+
+
+def share(**fields):
+    return lambda c: services(c)["catalog-reports"]["share"].update(fields)
+
+
+PRINCIPALS = "lattice:services.catalog-reports.share.principals"
+OUTSIDE = "is outside the organization, so the share cannot reach it with allowExternalPrincipals: false"
+# Who a share reaches is judged on the principal, not on how it is written: an account's ID is the account, and the
+# registry (`lattice:accounts`) is what says an account is in the organization.
+BAD_SHARES = [
+    ("an account outside the organization by name", share(principals=["partner"]), [f"{PRINCIPALS}[0]: 'partner' {OUTSIDE}"]),
+    ("an account outside the organization by ID", share(principals=[PARTNER]),
+     [f"{PRINCIPALS}[0]: '{PARTNER}' (partner) {OUTSIDE}"]),
+    ("an ID outside the organization after one inside", share(principals=["analytics", PARTNER]),
+     [f"{PRINCIPALS}[1]: '{PARTNER}' (partner) {OUTSIDE}"]),
+    ("an ID the registry does not hold", share(principals=[OTHER]),
+     [f"{PRINCIPALS}[0]: '{OTHER}' is not an account of the network's lattice:accounts, so nothing shows it is inside "
+      "the organization, as allowExternalPrincipals: false needs; add it to lattice:accounts in the network stack "
+      "(inOrganization says where it is)"]),
+    ("an account by name and by ID", share(principals=["analytics", "555555555555"]),
+     [f"{PRINCIPALS}[1]: '555555555555' is listed twice (as 'analytics' at [0]); RAM associates each principal once"]),
+    ("an account by ID and by name", share(principals=["555555555555", "analytics"]),
+     [f"{PRINCIPALS}[1]: 'analytics' is listed twice (as '555555555555' at [0]); RAM associates each principal once"]),
+    ("an external account by name and by ID, external allowed", share(principals=["partner", PARTNER], allowExternalPrincipals=True),
+     [f"{PRINCIPALS}[1]: '{PARTNER}' is listed twice (as 'partner' at [0]); RAM associates each principal once"]),
+    ("an external account by name and ID, external not allowed", share(principals=[PARTNER, "partner"]),
+     [f"{PRINCIPALS}[0]: '{PARTNER}' (partner) {OUTSIDE}", f"{PRINCIPALS}[1]: 'partner' {OUTSIDE}",
+      f"{PRINCIPALS}[1]: 'partner' is listed twice (as '{PARTNER}' at [0]); RAM associates each principal once"]),
+]
+
+
+@pytest.mark.parametrize(("scenario", "mutate", "expected"), BAD_SHARES, ids=[case[0] for case in BAD_SHARES])
+def test_a_bad_share_stops_with_file_key_path_and_rule(partner_outputs, scenario, mutate, expected):
+    with pytest.raises(ConfigError) as raised:
+        run_catalog(partner_outputs, mutate)
+    error = raised.value
+    assert error.source == "stacks/Pulumi.catalog-dev.yaml"
+    assert error.problems == expected
+    assert [r.type for r in error.registrations if r.type.startswith("aws:")] == []
+
+
+GOOD_SHARES = [
+    ("an account inside the organization by ID", share(principals=["555555555555"]), ["555555555555"]),
+    ("an account outside the organization by ID, external allowed", share(principals=[PARTNER], allowExternalPrincipals=True), [PARTNER]),
+    ("an ID the registry does not hold, external allowed", share(principals=[OTHER], allowExternalPrincipals=True), [OTHER]),
+    ("the organization and an OU by ARN", share(principals=[
+        "arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5",
+        "arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12-cdef3456"]),
+     ["arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5",
+      "arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12-cdef3456"]),
+]
+
+
+@pytest.mark.parametrize(("scenario", "mutate", "principals"), GOOD_SHARES, ids=[case[0] for case in GOOD_SHARES])
+def test_a_good_share_associates_each_principal_once(partner_outputs, scenario, mutate, principals):
+    run = run_catalog(partner_outputs, mutate)
+    associations = run.of_type("aws:ram/principalAssociation:PrincipalAssociation")
+    assert sorted(a.inputs["principal"] for a in associations) == sorted(principals)
+
+
 def test_a_share_outside_the_organization_needs_allow_external_principals(network_outputs):
     outputs = copy.deepcopy(network_outputs)
     outputs["accounts"]["analytics"]["inOrganization"] = False
@@ -402,8 +473,13 @@ def test_weights_reach_the_api_for_groups_by_name_and_by_arn_alike(targets):
 def test_share_principals_resolve_names_and_keep_ids():
     accounts = {"analytics": {"id": "555555555555", "inOrganization": True}, "partner": {"id": "222222222222", "inOrganization": False}}
     org = "arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5"
-    assert account_inputs.share_principals(["analytics", "666666666666", org], accounts, False) == (
+    assert account_inputs.share_principals(["analytics", "555555555555", org], accounts, False)[1] == [
+        "[1]: '555555555555' is listed twice (as 'analytics' at [0]); RAM associates each principal once"]
+    assert account_inputs.share_principals(["analytics", "666666666666", org], accounts, True) == (
         ["555555555555", "666666666666", org], [])
+    assert account_inputs.share_principals(["222222222222"], accounts, False)[1] == [
+        "[0]: '222222222222' (partner) is outside the organization, so the share cannot reach it with "
+        "allowExternalPrincipals: false"]
     assert account_inputs.share_principals(["partner"], accounts, True) == (["222222222222"], [])
     assert account_inputs.share_principals(["partner", "nobody"], accounts, False)[1] == [
         "[0]: 'partner' is outside the organization, so the share cannot reach it with allowExternalPrincipals: false",

@@ -74,21 +74,37 @@ def share_principals(
 ) -> tuple[list[str], list[str]]:
     """(RAM principals, problems) for a service's `share.principals`: account names of the network's registry
     become their IDs; IDs and organization or OU ARNs stay. A problem names the index of an unknown account name,
-    or of an account outside the organization when the share does not allow external principals."""
+    of a principal written twice once names are resolved (`analytics` and its ID), and, when the share does not
+    allow external principals, of an account outside the organization by name or by ID, and of an ID the registry
+    does not hold: the registry is what says an account is in the organization, so an ID it does not know cannot
+    be shown to be inside it."""
+    by_id = {str(account["id"]): name for name, account in accounts.items()}
     resolved: list[str] = []
     problems: list[str] = []
+    first: dict[str, int] = {}
     for index, entry in enumerate(principals):
         if RAM_PRINCIPAL.fullmatch(entry):
-            resolved.append(entry)
-            continue
-        account = accounts.get(entry)
-        if account is None:
+            principal, name = entry, by_id.get(entry)
+            if not allow_external and entry.isdigit() and name is None:
+                problems.append(f"[{index}]: {entry!r} is not an account of the network's lattice:accounts, so nothing "
+                                "shows it is inside the organization, as allowExternalPrincipals: false needs; add it "
+                                "to lattice:accounts in the network stack (inOrganization says where it is)")
+        elif (account := accounts.get(entry)) is not None:
+            principal, name = str(account["id"]), entry
+        else:
             problems.append(f"[{index}]: {entry!r} is not one of the network's accounts {sorted(accounts)}")
             continue
-        if not allow_external and not account.get("inOrganization", True):
-            problems.append(f"[{index}]: {entry!r} is outside the organization, so the share cannot reach it with "
+        if name is not None and not allow_external and not accounts[name].get("inOrganization", True):
+            written = repr(entry) if entry == name else f"{entry!r} ({name})"
+            problems.append(f"[{index}]: {written} is outside the organization, so the share cannot reach it with "
                             "allowExternalPrincipals: false")
-        resolved.append(str(account["id"]))
+        if principal in first:
+            earlier = principals[first[principal]]
+            problems.append(f"[{index}]: {entry!r} is listed twice (as {earlier!r} at [{first[principal]}]); RAM "
+                            "associates each principal once")
+            continue
+        first[principal] = index
+        resolved.append(principal)
     return resolved, problems
 
 
