@@ -383,7 +383,7 @@ def test_an_old_name_two_children_would_claim_is_offered_to_neither():
     from lattice_components.config import LatticeServiceSpec
 
     spec = LatticeServiceSpec.model_validate({
-        "name": "order-service", "allowed_callers": CALLERS,
+        "name": "order-service", "service_network_arn": NETWORK_ARN, "allowed_callers": CALLERS,
         "target_groups": {"ip6": {"type": "IP", "ip_address_type": "IPV6", "port": 8080, "protocol": "HTTP",
                                   "vpc_id": "vpc-backend1", "targets": [{"id": "fd00::1"}, {"id": "fd01::1"}, {"id": "fd02::2"}]}},
         "listeners": [

@@ -225,7 +225,7 @@ class LatticeServiceArgs(TypedDict):
     name: str
     """Service name: 3-40 lowercase letters, digits and hyphens, not starting with `svc-`; plain, because child names derive from it."""
     service_network_arn: NotRequired[pulumi.Input[str]]
-    """ARN of the service network to join (the ARN, not the ID, so it works across accounts); none for a standalone service."""
+    """ARN of the service network to join (the ARN, not the ID, so it works across accounts): required when `associate` is true (the default), none for a standalone service."""
     associate: NotRequired[bool]
     """Associate the service with `service_network_arn` (default true); false: a standalone service, reached through its own sharing; plain, it decides whether the association exists."""
     share: NotRequired[Share]
