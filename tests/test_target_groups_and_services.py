@@ -35,6 +35,7 @@ TG = "aws:vpclattice/targetGroup:TargetGroup"
 LISTENER = "aws:vpclattice/listener:Listener"
 SERVICE = "aws:vpclattice/service:Service"
 ASSOCIATION = "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation"
+NETWORK_ARN = "arn:aws:vpc-lattice:us-east-1:123456789012:servicenetwork/sn-0123456789abcdef0"
 
 
 @pytest.fixture(scope="module")
@@ -260,6 +261,9 @@ BAD = [
      "lattice:services.catalog-v2.idleTimeoutSeconds: 601 is above the maximum 600"),
     ("associate written as text", lambda c: services(c)["catalog-reports"].update(associate="no"),
      "lattice:services.catalog-reports.associate: is 'no', where true or false is expected"),
+    # the network is the network stack's: a stack file names none (the account program passes its ARN)
+    ("a stack service naming a network", lambda c: services(c)["catalog-v1"].update(serviceNetworkArn=NETWORK_ARN),
+     "lattice:services.catalog-v1.serviceNetworkArn: is not a known setting (check its spelling and camelCase)"),
 ]
 
 
@@ -377,6 +381,24 @@ def test_a_share_outside_the_organization_needs_allow_external_principals(networ
     assert share.inputs["allowExternalPrincipals"] is True
 
 
+# (how catalog-reports says it, whether it joins the network stack's network): a stack file needs no ARN either way
+STACK_NETWORK = [
+    ("associate: false, as written", lambda service: None, False),
+    ("associate: true", lambda service: service.update(associate=True), True),
+    ("associate left to its default", lambda service: service.pop("associate"), True),
+]
+
+
+@pytest.mark.parametrize(("scenario", "mutate", "joins"), STACK_NETWORK, ids=[case[0] for case in STACK_NETWORK])
+def test_a_stack_service_joins_the_network_stacks_network_unless_associate_is_false(network_outputs, scenario, mutate, joins):
+    run = run_catalog(network_outputs, lambda c: mutate(services(c)["catalog-reports"]))
+    reports = service_named(run, "catalog-reports")
+    associations = [a for a in run.of_type(ASSOCIATION) if a.inputs["serviceIdentifier"] == reports.id]
+    assert [a.inputs["serviceNetworkIdentifier"] for a in associations] == ([network_outputs["serviceNetworkArn"]] if joins else [])
+    [policy] = [r for r in run.of_type("aws:vpclattice/authPolicy:AuthPolicy") if r.inputs["resourceIdentifier"] == reports.state["arn"]]
+    assert (network_outputs["serviceNetworkArn"] in policy.inputs["policy"]) is joins
+
+
 GOOD = [
     ("a forward by target group ID", lambda c: forward(c)[0].update(targetGroup="tg-0123456789abcdef0"),
      lambda run: "tg-0123456789abcdef0"),
@@ -427,20 +449,42 @@ def test_the_components_wire_a_group_of_another_component_and_a_standalone_share
 
 
 COMPONENT_BAD = [
-    ({"associate": False, "service_network_arn": "arn:aws:vpc-lattice:us-east-1:123456789012:servicenetwork/sn-0123456789abcdef0"},
+    # a missing network used to make the service standalone without a word: no association, no network condition
+    ({}, "args.serviceNetworkArn: is required when associate is true (the default)"),
+    ({"associate": True}, "args.serviceNetworkArn: is required when associate is true (the default)"),
+    ({"associate": False, "service_network_arn": NETWORK_ARN},
      "args.serviceNetworkArn: is set, but associate is false: a standalone service joins no network"),
-    ({"share": {"principals": ["analytics"], "allow_external_principals": False}},
+    ({"associate": False, "share": {"principals": ["analytics"], "allow_external_principals": False}},
      "args.share.principals[0]: 'analytics' is an account name; the component takes 12-digit account IDs, organization or OU ARNs"),
-    ({"listeners": [{"name": "http", "protocol": "HTTP", "default_action": {"forward": [{"target_group": "elsewhere"}]}}]},
+    ({"service_network_arn": NETWORK_ARN,
+      "listeners": [{"name": "http", "protocol": "HTTP", "default_action": {"forward": [{"target_group": "elsewhere"}]}}]},
      "args.listeners[0].defaultAction.forward[0].targetGroup: 'elsewhere' is not one of this service's targetGroups [] nor a target group ARN"),
 ]
 
 
-@pytest.mark.parametrize(("extra", "expected"), COMPONENT_BAD, ids=[case[1].split(":")[0] for case in COMPONENT_BAD])
+@pytest.mark.parametrize(("extra", "expected"), COMPONENT_BAD, ids=[f"{case[1].split(':')[0]}-{index}" for index, case in enumerate(COMPONENT_BAD)])
 def test_the_component_refuses_what_it_cannot_decide(extra, expected):
     with pytest.raises(ConfigError) as raised:
         run_component(lambda: LatticeService("svc", {"name": "svc", "auth_type": "NONE", **extra}))
-    assert expected in raised.value.problems, raised.value.problems
+    assert raised.value.problems == [expected]
+
+
+# (args, whether the service joins the network): the ARN is needed exactly when it does
+COMPONENT_NETWORK = [
+    ({"service_network_arn": NETWORK_ARN}, True),
+    ({"associate": True, "service_network_arn": NETWORK_ARN}, True),
+    ({"associate": False}, False),
+]
+
+
+@pytest.mark.parametrize(("extra", "joins"), COMPONENT_NETWORK, ids=["default", "associate-true", "associate-false"])
+def test_the_network_arn_is_needed_exactly_when_the_service_joins_a_network(extra, joins):
+    run = run_component(lambda: LatticeService("svc", {
+        "name": "svc", "allowed_callers": {"principals": ["arn:aws:iam::123456789012:role/FrontendAppRole"]}, **extra}))
+    associations = run.of_type(ASSOCIATION)
+    assert [a.inputs["serviceNetworkIdentifier"] for a in associations] == ([NETWORK_ARN] if joins else [])
+    [policy] = run.of_type("aws:vpclattice/authPolicy:AuthPolicy")
+    assert (NETWORK_ARN in policy.inputs["policy"]) is joins
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -135,7 +135,81 @@ def test_the_walkthroughs_resources_keep_their_state_through_aliases_of_their_ol
     assert naming.legacy_target_group("a--b", "c") == []
 
 
-def test_the_component_sends_the_old_names_as_aliases(monkeypatch):
+TG, ATTACHMENT = "aws:vpclattice/targetGroup:TargetGroup", "aws:vpclattice/targetGroupAttachment:TargetGroupAttachment"
+LISTENER, RULE = "aws:vpclattice/listener:Listener", "aws:vpclattice/listenerRule:ListenerRule"
+INSTANCE = "i-0123456789abcdef0"
+
+
+def instance_group(*targets: dict) -> dict:
+    return {"type": "INSTANCE", "port": 8080, "protocol": "HTTP", "vpc_id": "vpc-backend1", "targets": list(targets)}
+
+
+def http_listener(name: str, group: str, *rules: str) -> dict:
+    return {"name": name, "protocol": "HTTP", "default_action": {"forward": [{"target_group": group}]},
+            "rules": [{"name": rule, "priority": index + 1, "match": {"method": "POST"}, "action": {"fixed_response": 404}}
+                      for index, rule in enumerate(rules)]}
+
+
+# (target groups, listeners, {(type, new name): old name}): each renamed child and the old name it had
+ALIAS_CASES = {
+    "distinct names": (
+        {"stable": instance_group({"id": INSTANCE}, {"id": INSTANCE, "port": 9090})},
+        [http_listener("http-listener", "stable", "canary")],
+        {(TG, "orders--stable"): "orders-stable", (ATTACHMENT, f"orders--stable--{INSTANCE}"): f"orders-stable-{INSTANCE}",
+         (LISTENER, "orders--http-listener"): "orders-http-listener", (RULE, "orders--http-listener--canary"): "orders-http-listener-canary"},
+    ),
+    # a target group and a listener named alike are both `orders--api`: each keeps the old URN of its own type
+    "target group and listener named alike": (
+        {"api": instance_group({"id": INSTANCE})},
+        [http_listener("api", "api")],
+        {(TG, "orders--api"): "orders-api", (ATTACHMENT, f"orders--api--{INSTANCE}"): f"orders-api-{INSTANCE}",
+         (LISTENER, "orders--api"): "orders-api"},
+    ),
+    # and an attachment of group `api` and a rule of listener `api` named like the target are both `orders--api--<id>`
+    "attachment and rule named alike": (
+        {"api": instance_group({"id": INSTANCE})},
+        [http_listener("api", "api", INSTANCE)],
+        {(TG, "orders--api"): "orders-api", (ATTACHMENT, f"orders--api--{INSTANCE}"): f"orders-api-{INSTANCE}",
+         (LISTENER, "orders--api"): "orders-api", (RULE, f"orders--api--{INSTANCE}"): f"orders-api-{INSTANCE}"},
+    ),
+}
+
+
+@pytest.mark.parametrize(("groups", "listeners", "renamed"), ALIAS_CASES.values(), ids=ALIAS_CASES.keys())
+def test_the_component_sends_the_old_names_as_aliases(monkeypatch, groups, listeners, renamed):
+    seen: dict[tuple[str, str], list[str]] = {}
+    register = offline.RecordingMonitor.RegisterResource
+
+    def recording(self, request):
+        seen[request.type, request.name] = [alias.urn for alias in request.aliases]
+        return register(self, request)
+
+    monkeypatch.setattr(offline.RecordingMonitor, "RegisterResource", recording)
+    expected: dict[tuple[str, str], list[str]] = {}
+
+    def program():
+        service = LatticeService("orders", {
+            "name": "order-service", "service_network_arn": NETWORK_ARN, "allowed_callers": CALLERS,
+            "target_groups": groups, "listeners": listeners,
+        })
+        # What the SDK itself makes of `Alias(name=old)` on a child of this component (the URN it sends an engine
+        # that takes no alias specs): the component must send exactly that
+        for (type_token, new), old in renamed.items():
+            collapse_alias_to_urn(pulumi.Alias(name=old), new, type_token, service).apply(
+                lambda urn, key=(type_token, new): expected.setdefault(key, [urn])
+            )
+
+    run_component(program)
+    assert set(expected) == set(renamed)
+    for key in renamed:
+        assert seen[key] == expected[key], key
+    # every other child of the four kinds never had a name of its own
+    assert all(aliases == [] for key, aliases in seen.items() if key[0] in (TG, ATTACHMENT, LISTENER, RULE) and key not in renamed)
+    for group in groups:
+        assert seen[TG, f"orders--{group}"][0].endswith(f"lattice:index:LatticeService$aws:vpclattice/targetGroup:TargetGroup::orders-{group}")
+
+
+def test_a_port_other_than_the_groups_gets_no_alias_it_never_had_a_name(monkeypatch):
     seen: dict[str, list[str]] = {}
     register = offline.RecordingMonitor.RegisterResource
 
@@ -144,37 +218,12 @@ def test_the_component_sends_the_old_names_as_aliases(monkeypatch):
         return register(self, request)
 
     monkeypatch.setattr(offline.RecordingMonitor, "RegisterResource", recording)
-    renamed = {
-        "orders--stable": ("orders-stable", "aws:vpclattice/targetGroup:TargetGroup"),
-        "orders--stable--i-0123456789abcdef0": ("orders-stable-i-0123456789abcdef0", "aws:vpclattice/targetGroupAttachment:TargetGroupAttachment"),
-        "orders--http-listener": ("orders-http-listener", "aws:vpclattice/listener:Listener"),
-        "orders--http-listener--canary": ("orders-http-listener-canary", "aws:vpclattice/listenerRule:ListenerRule"),
-    }
-    expected: dict[str, list[str]] = {}
-
-    def program():
-        service = LatticeService("orders", {
-            "name": "order-service", "service_network_arn": NETWORK_ARN, "allowed_callers": CALLERS,
-            "target_groups": {"stable": {"type": "INSTANCE", "port": 8080, "protocol": "HTTP", "vpc_id": "vpc-backend1",
-                                         "targets": [{"id": "i-0123456789abcdef0"}, {"id": "i-0123456789abcdef0", "port": 9090}]}},
-            "listeners": [{"name": "http-listener", "protocol": "HTTP", "default_action": {"forward": [{"target_group": "stable"}]},
-                           "rules": [{"name": "canary", "priority": 1, "match": {"method": "POST"}, "action": {"fixed_response": 404}}]}],
-        })
-        # What the SDK itself makes of `Alias(name=old)` on a child of this component (the URN it sends an engine
-        # that takes no alias specs): the component must send exactly that
-        for new, (old, type_token) in renamed.items():
-            collapse_alias_to_urn(pulumi.Alias(name=old), new, type_token, service).apply(
-                lambda urn, new=new: expected.setdefault(new, [urn])
-            )
-
-    run_component(program)
-    assert set(expected) == set(renamed)
-    for new in renamed:
-        assert seen[new] == expected[new]
-    assert seen["orders--stable"][0].endswith(
-        "lattice:index:LatticeService$aws:vpclattice/targetGroup:TargetGroup::orders-stable"
-    )
-    assert seen["orders--stable--i-0123456789abcdef0@9090"] == []  # never had a name of its own
+    groups, listeners, _ = ALIAS_CASES["distinct names"]
+    run_component(lambda: LatticeService("orders", {
+        "name": "order-service", "service_network_arn": NETWORK_ARN, "allowed_callers": CALLERS,
+        "target_groups": groups, "listeners": listeners,
+    }))
+    assert seen[f"orders--stable--{INSTANCE}@9090"] == []
 
 
 def test_an_alias_urn_is_the_old_name_under_the_parents_type_chain():
@@ -334,7 +383,7 @@ def test_an_old_name_two_children_would_claim_is_offered_to_neither():
     from lattice_components.config import LatticeServiceSpec
 
     spec = LatticeServiceSpec.model_validate({
-        "name": "order-service", "allowed_callers": CALLERS,
+        "name": "order-service", "service_network_arn": NETWORK_ARN, "allowed_callers": CALLERS,
         "target_groups": {"ip6": {"type": "IP", "ip_address_type": "IPV6", "port": 8080, "protocol": "HTTP",
                                   "vpc_id": "vpc-backend1", "targets": [{"id": "fd00::1"}, {"id": "fd01::1"}, {"id": "fd02::2"}]}},
         "listeners": [
@@ -347,7 +396,22 @@ def test_an_old_name_two_children_would_claim_is_offered_to_neither():
     legacy = naming.legacy_names("orders", spec)
     # THEN the ambiguous old names are offered to no one (the engine refuses two claims on one alias), the
     # unambiguous ones are kept
-    assert legacy["orders--ip6--ip6.fd00..1"] == [] and legacy["orders--ip6--ip6.fd01..1"] == []
-    assert legacy["orders--ip6--ip6.fd02..2"] == ["orders-ip6-2"]
-    assert legacy["orders--abc--def-ghi"] == [] and legacy["orders--abc-def--ghi"] == []
-    assert legacy["orders--abc"] == ["orders-abc"] and legacy["orders--ip6"] == ["orders-ip6"]
+    assert legacy[ATTACHMENT, "orders--ip6--ip6.fd00..1"] == [] and legacy[ATTACHMENT, "orders--ip6--ip6.fd01..1"] == []
+    assert legacy[ATTACHMENT, "orders--ip6--ip6.fd02..2"] == ["orders-ip6-2"]
+    assert legacy[RULE, "orders--abc--def-ghi"] == [] and legacy[RULE, "orders--abc-def--ghi"] == []
+    assert legacy[LISTENER, "orders--abc"] == ["orders-abc"] and legacy[TG, "orders--ip6"] == ["orders-ip6"]
+
+
+def test_one_old_name_of_two_types_is_two_old_urns_and_each_child_keeps_its_own():
+    # GIVEN target group `api-xyz` and listener `api` with rule `xyz`: both were once `orders-api-xyz`, but of two types,
+    # so two URNs; THEN each keeps its alias (only a claim by two children of one type is ambiguous)
+    from lattice_components.config import LatticeServiceSpec
+
+    spec = LatticeServiceSpec.model_validate({
+        "name": "order-service", "service_network_arn": NETWORK_ARN, "allowed_callers": CALLERS,
+        "target_groups": {"api-xyz": instance_group(), "api": instance_group()},
+        "listeners": [http_listener("api", "api", "xyz")],
+    })
+    legacy = naming.legacy_names("orders", spec)
+    assert legacy[TG, "orders--api-xyz"] == ["orders-api-xyz"] and legacy[RULE, "orders--api--xyz"] == ["orders-api-xyz"]
+    assert legacy[TG, "orders--api"] == ["orders-api"] and legacy[LISTENER, "orders--api"] == ["orders-api"]

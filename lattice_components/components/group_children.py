@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..config import TargetGroupSpec, TargetSpec
-from ..inputs import service_inputs
+from ..inputs import naming, service_inputs
 
 
 def register_group(
@@ -18,16 +18,17 @@ def register_group(
     tags: Any,
     group_child: str,
     attachment_child: Callable[[TargetSpec, int], str],
-    opts_of: Callable[[str], pulumi.ResourceOptions],
+    opts_of: Callable[[str, str], pulumi.ResourceOptions],
 ) -> aws.vpclattice.TargetGroup:
     """The target group `group_child` and one attachment per target (named by `attachment_child`), each with the
-    options `opts_of` gives its name (a parent, and aliases where a name changed)."""
+    options `opts_of` gives its type token and name (a parent, and aliases where a name changed: names are unique
+    per type only, so the type says whose old name it is)."""
     target_group = aws.vpclattice.TargetGroup(
-        group_child, **service_inputs.target_group(group_name, group, tags), opts=opts_of(group_child)
+        group_child, **service_inputs.target_group(group_name, group, tags), opts=opts_of(naming.TARGET_GROUP, group_child)
     )
     for index, target in enumerate(group.targets):
         child = attachment_child(target, index)
         aws.vpclattice.TargetGroupAttachment(
-            child, **service_inputs.attachment(group, target, target_group.id), opts=opts_of(child)
+            child, **service_inputs.attachment(group, target, target_group.id), opts=opts_of(naming.ATTACHMENT, child)
         )
     return target_group

@@ -225,7 +225,7 @@ class LatticeServiceArgs(TypedDict):
     name: str
     """Service name: 3-40 lowercase letters, digits and hyphens, not starting with `svc-`; plain, because child names derive from it."""
     service_network_arn: NotRequired[pulumi.Input[str]]
-    """ARN of the service network to join (the ARN, not the ID, so it works across accounts); none for a standalone service."""
+    """ARN of the service network to join (the ARN, not the ID, so it works across accounts): required when `associate` is true (the default), none for a standalone service."""
     associate: NotRequired[bool]
     """Associate the service with `service_network_arn` (default true); false: a standalone service, reached through its own sharing; plain, it decides whether the association exists."""
     share: NotRequired[Share]
@@ -299,19 +299,14 @@ class LatticeService(pulumi.ComponentResource):
         tags = spec.tags
 
         legacy = naming.legacy_names(name, spec)
-        # The type of each renamed child, for its alias URN; the other renamed children are target attachments.
-        renamed_types = {naming.target_group(name, group): service_inputs.TARGET_GROUP for group in spec.target_groups}
-        for listener_spec in spec.listeners:
-            renamed_types[naming.listener(name, listener_spec.name)] = service_inputs.LISTENER
-            for rule in listener_spec.rules:
-                renamed_types[naming.rule(name, listener_spec.name, rule.name)] = service_inputs.RULE
 
-        def named(new_name: str) -> pulumi.ResourceOptions:
-            # Names changed to be unique (inputs/naming.py); the old one keeps deployed resources in place.
-            olds = legacy.get(new_name)
+        def named(type_token: str, new_name: str) -> pulumi.ResourceOptions:
+            # Names changed to be unique (inputs/naming.py); the old one keeps deployed resources in place. The
+            # type is part of the key: a target group and a listener may share a new name, each with its own alias.
+            olds = legacy.get((type_token, new_name))
             if not olds:
                 return child
-            alias = functools.partial(naming.alias_urn, type_token=renamed_types.get(new_name, service_inputs.ATTACHMENT))
+            alias = functools.partial(naming.alias_urn, type_token=type_token)
             return pulumi.ResourceOptions(parent=self, aliases=[self.urn.apply(functools.partial(alias, old_name=old)) for old in olds])
 
         service = aws.vpclattice.Service(f"{name}-service", **service_inputs.service(spec), opts=child)
@@ -340,14 +335,14 @@ class LatticeService(pulumi.ComponentResource):
             listener = aws.vpclattice.Listener(
                 listener_child,
                 **service_inputs.listener(listener_spec, service.id, group_ids, tags),
-                opts=named(listener_child),
+                opts=named(naming.LISTENER, listener_child),
             )
             for rule in listener_spec.rules:
                 rule_child = naming.rule(name, listener_spec.name, rule.name)
                 aws.vpclattice.ListenerRule(
                     rule_child,
                     **service_inputs.rule(rule, service.id, listener.listener_id, group_ids, tags),
-                    opts=named(rule_child),
+                    opts=named(naming.RULE, rule_child),
                 )
 
         policy = service_inputs.auth_policy_document(spec)

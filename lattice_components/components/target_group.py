@@ -66,7 +66,7 @@ class LatticeTargetGroup(pulumi.ComponentResource):
         group = register_group(
             spec.name, spec, spec.tags, f"{name}-target-group",
             lambda target, index: naming.group_attachment(name, target.id, naming.named_port(spec, target), index),
-            lambda _child: pulumi.ResourceOptions(parent=self),
+            lambda _type, _child: pulumi.ResourceOptions(parent=self),
         )
         self.target_group_id = group.id
         self.target_group_arn = group.arn

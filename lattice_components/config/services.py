@@ -578,10 +578,14 @@ class LatticeServiceSpec(ServiceSpec):
 
     name: ServiceName
     service_network_arn: Deferred[str] | None = None
-    """ARN of the service network (an Output is fine). The association and the auth policy's condition use it."""
+    """ARN of the service network (an Output is fine), required when `associate` is true. The association and the
+    auth policy's condition use it."""
 
     @model_validator(mode="after")
     def _standalone_fits(self) -> "LatticeServiceSpec":
+        # A missing ARN must not silently make a standalone service (no association, no network condition).
+        if self.associate and self.service_network_arn is None:
+            raise rule_error("serviceNetworkArn", "is required when associate is true (the default)")
         if not self.associate and self.service_network_arn is not None:
             raise rule_error("serviceNetworkArn", "is set, but associate is false: a standalone service joins no network")
         for index, principal in enumerate(self.share.principals if self.share else []):
@@ -592,5 +596,5 @@ class LatticeServiceSpec(ServiceSpec):
 
     @property
     def joins_network(self) -> bool:
-        """Whether the service is associated with a network: `associate` and a network to join."""
-        return self.associate and self.service_network_arn is not None
+        """Whether the service is associated with a network (`associate`; the validator requires the network then)."""
+        return self.associate

@@ -33,6 +33,13 @@ if TYPE_CHECKING:
 
 SEPARATOR = "--"
 
+# The types of the renamed children (an alias URN names the child's type, so children of two types may share a name:
+# target group `api` and listener `api` are both `<component>--api`).
+TARGET_GROUP = "aws:vpclattice/targetGroup:TargetGroup"
+ATTACHMENT = "aws:vpclattice/targetGroupAttachment:TargetGroupAttachment"
+LISTENER = "aws:vpclattice/listener:Listener"
+RULE = "aws:vpclattice/listenerRule:ListenerRule"
+
 
 def _join(*parts: str) -> str:
     return SEPARATOR.join(parts)
@@ -122,22 +129,28 @@ def alias_urn(parent_urn: str, type_token: str, old_name: str) -> str:
     return f"{parent_urn[: parent_urn.rfind('::')]}${type_token}::{old_name}"
 
 
-def legacy_names(component: str, spec: "LatticeServiceSpec") -> dict[str, list[str]]:
-    """New name -> the old names to alias, for every renamed child of a `LatticeService`."""
-    claims: dict[str, list[str]] = {}
+def legacy_names(component: str, spec: "LatticeServiceSpec") -> dict[tuple[str, str], list[str]]:
+    """(type token, new name) -> the old names to alias, for every renamed child of a `LatticeService`.
+
+    Keyed by type too: a name is unique per type only (a target group and a listener both named `api` are both
+    `<component>--api`, as an attachment and a rule may be), and each keeps the old name of its own type."""
+    claims: dict[tuple[str, str], list[str]] = {}
     for group_name, group in spec.target_groups.items():
-        claims[target_group(component, group_name)] = legacy_target_group(component, group_name)
+        claims[TARGET_GROUP, target_group(component, group_name)] = legacy_target_group(component, group_name)
         for index, target in enumerate(group.targets):
             port = named_port(group, target)
-            claims[attachment(component, group_name, target.id, port, index)] = legacy_attachment(
+            claims[ATTACHMENT, attachment(component, group_name, target.id, port, index)] = legacy_attachment(
                 component, group_name, target.id, port
             )
     for listener_spec in spec.listeners:
-        claims[listener(component, listener_spec.name)] = legacy_listener(component, listener_spec.name)
+        claims[LISTENER, listener(component, listener_spec.name)] = legacy_listener(component, listener_spec.name)
         for rule_spec in listener_spec.rules:
-            claims[rule(component, listener_spec.name, rule_spec.name)] = legacy_rule(component, listener_spec.name, rule_spec.name)
-    counts = Counter(old for olds in claims.values() for old in olds)
-    return {new: [old for old in olds if counts[old] == 1] for new, olds in claims.items()}
+            claims[RULE, rule(component, listener_spec.name, rule_spec.name)] = legacy_rule(
+                component, listener_spec.name, rule_spec.name
+            )
+    # An old URN is the type and the old name: two children claim one only when both are of one type.
+    counts = Counter((type_token, old) for (type_token, _), olds in claims.items() for old in olds)
+    return {key: [old for old in olds if counts[key[0], old] == 1] for key, olds in claims.items()}
 
 
 def group_attachment(component: str, target_id: Any, port: int | None, index: int = 0) -> str:

@@ -19,15 +19,12 @@ from pydantic.alias_generators import to_camel
 
 from .. import apimodel
 from . import auth_policies, routing
+from .naming import ATTACHMENT, LISTENER, RULE, TARGET_GROUP
 from ..config import LatticeServiceSpec, LatticeTargetGroupSpec, ListenerSpec, RuleSpec, TargetGroupSpec, TargetSpec
 from ..config.access_log_specs import planned_destinations
 from ..config.association_specs import with_association_tags
 
 SERVICE = "aws:vpclattice/service:Service"
-TARGET_GROUP = "aws:vpclattice/targetGroup:TargetGroup"
-ATTACHMENT = "aws:vpclattice/targetGroupAttachment:TargetGroupAttachment"
-LISTENER = "aws:vpclattice/listener:Listener"
-RULE = "aws:vpclattice/listenerRule:ListenerRule"
 AUTH_POLICY = "aws:vpclattice/authPolicy:AuthPolicy"
 ASSOCIATION = "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation"
 ACCESS_LOG_SUBSCRIPTION = "aws:vpclattice/accessLogSubscription:AccessLogSubscription"
