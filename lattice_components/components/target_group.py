@@ -49,7 +49,7 @@ class LatticeTargetGroupArgs(TypedDict):
 
 
 class LatticeTargetGroup(pulumi.ComponentResource):
-    """A VPC Lattice target group and its registered targets, defined once for the stack: any number of `LatticeService` listeners and rules forward to it by passing its `target_group_id` as a forward's `target_group`."""
+    """A VPC Lattice target group and its registered targets, defined once for the stack: the listeners and rules of one `LatticeService` (VPC Lattice allows no second service) forward to it by passing its `target_group_id` as a forward's `target_group`."""
 
     target_group_id: pulumi.Output[str]
     """The target group ID (`tg-...`)."""
