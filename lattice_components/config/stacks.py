@@ -322,23 +322,26 @@ class AccountStackConfig(Spec):
         for service_name, service in self.services.items():
             for path, listener, target in service.forwards():
                 name = target.target_group
-                where = f"services.{service_name}.{path}"
-                if name not in service.target_groups and not is_output(name):
-                    group = self.target_groups.get(name)
-                    identity = (group.arn if group is not None and group.arn else name) if isinstance(name, str) else name
-                    first = served_by.setdefault(identity, service_name)
-                    if first != service_name:
-                        shown = name if identity == name else f"{name} ({identity})"
-                        raise rule_error(where, f"target group {shown} is already forwarded to by service {first!r}; a "
-                                         "VPC Lattice target group serves the listeners of one service only")
-                if is_target_group_reference(name) or name in service.target_groups:
+                if name in service.target_groups:
                     continue
-                group = self.target_groups.get(name)
-                if group is None:
+                where = f"services.{service_name}.{path}"
+                group = None if is_target_group_reference(name) else self.target_groups.get(name)
+                if group is None and not is_target_group_reference(name):
                     raise rule_error(where, f"{name!r} is neither one of this service's targetGroups {sorted(service.target_groups)} "
                                      f"nor of lattice:targetGroups {sorted(self.target_groups)}, nor a target group ARN")
-                if not group.created_elsewhere and (problem := listener_target_problem(listener.protocol, name, group)):
+                if group is not None and not group.created_elsewhere and (
+                    problem := listener_target_problem(listener.protocol, name, group)
+                ):
                     raise rule_error(where, problem)
+                if is_output(name):
+                    continue
+                # one group, however it is named: a stack entry with `arn` and that ARN written in a forward are one
+                identity = group.arn if group is not None and group.arn else name
+                first = served_by.setdefault(identity, service_name)
+                if first != service_name:
+                    shown = name if identity == name else f"{name} ({identity})"
+                    raise rule_error(where, f"target group {shown} is already forwarded to by service {first!r}; a "
+                                     "VPC Lattice target group serves the listeners of one service only")
 
     def groups_from_stacks(self) -> dict[str, FromStackSpec]:
         """The stack's target groups read from other stacks' outputs, each with its key filled in (default: the
